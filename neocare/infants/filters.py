@@ -1,0 +1,32 @@
+import django_filters
+
+from neocare.infants.models import Infant, Observation, Reading
+
+
+class InfantFilter(django_filters.FilterSet):
+    registered_centre = django_filters.UUIDFilter(field_name="registered_centre__public_id")
+    district = django_filters.UUIDFilter(field_name="registered_centre__district__public_id")
+    born_after = django_filters.IsoDateTimeFilter(field_name="birth_at", lookup_expr="gte")
+    born_before = django_filters.IsoDateTimeFilter(field_name="birth_at", lookup_expr="lt")
+
+    class Meta:
+        model = Infant
+        fields = ["registered_centre", "district", "born_after", "born_before"]
+
+
+class ReadingFilter(django_filters.FilterSet):
+    measured_after = django_filters.IsoDateTimeFilter(field_name="measured_at", lookup_expr="gte")
+    measured_before = django_filters.IsoDateTimeFilter(field_name="measured_at", lookup_expr="lt")
+
+    class Meta:
+        model = Reading
+        fields = ["method", "measured_after", "measured_before"]
+
+
+class ObservationFilter(django_filters.FilterSet):
+    observed_after = django_filters.IsoDateTimeFilter(field_name="observed_at", lookup_expr="gte")
+    observed_before = django_filters.IsoDateTimeFilter(field_name="observed_at", lookup_expr="lt")
+
+    class Meta:
+        model = Observation
+        fields = ["observed_after", "observed_before"]

@@ -1,0 +1,247 @@
+"""Infants, their guardians and consent, and what is measured or observed about them."""
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from risk_model.units import Unit
+
+from neocare.network.models import Facility
+
+
+class NeurotoxicityRiskFactor(models.TextChoices):
+    """AAP 2022: any of these selects the "with neurotoxicity risk" threshold curves.
+
+    Gestational age < 38 weeks is also one, but it is built into the curves already.
+    """
+
+    ALBUMIN_BELOW_3 = "albumin_below_3", _("albumin < 3.0 g/dL")
+    ISOIMMUNE_HAEMOLYSIS = "isoimmune_haemolysis", _("isoimmune haemolytic disease (positive DAT)")
+    G6PD_DEFICIENCY = "g6pd_deficiency", _("G6PD deficiency")
+    OTHER_HAEMOLYSIS = "other_haemolysis", _("other haemolytic condition")
+    SEPSIS = "sepsis", _("sepsis")
+    CLINICAL_INSTABILITY = "clinical_instability", _("significant clinical instability in 24 h")
+
+
+class HyperbilirubinemiaRiskFactor(models.TextChoices):
+    """AAP 2022: risk of developing significant hyperbilirubinaemia (monitoring intensity)."""
+
+    JAUNDICE_FIRST_24H = "jaundice_first_24h", _("jaundice in the first 24 hours")
+    PREDISCHARGE_NEAR_THRESHOLD = "predischarge_near_threshold", _(
+        "pre-discharge value close to the phototherapy threshold"
+    )
+    HAEMOLYSIS = "haemolysis", _("haemolysis, known or suspected")
+    PHOTOTHERAPY_BEFORE_DISCHARGE = "phototherapy_before_discharge", _(
+        "phototherapy before discharge"
+    )
+    FAMILY_PHOTOTHERAPY = "family_phototherapy", _(
+        "parent or sibling needed phototherapy or exchange transfusion"
+    )
+    INHERITED_RBC_DISORDER = "inherited_rbc_disorder", _(
+        "family history or ancestry of an inherited red-cell disorder (e.g. G6PD deficiency)"
+    )
+    SUBOPTIMAL_BREASTFEEDING = "suboptimal_breastfeeding", _(
+        "exclusive breastfeeding with suboptimal intake"
+    )
+    SCALP_HAEMATOMA_BRUISING = "scalp_haematoma_bruising", _(
+        "scalp haematoma or significant bruising"
+    )
+    DOWN_SYNDROME = "down_syndrome", _("Down syndrome")
+    MACROSOMIC_IDM = "macrosomic_idm", _("macrosomic infant of a diabetic mother")
+
+
+class Infant(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        UNDETERMINED = "undetermined", _("undetermined")
+
+    class Feeding(models.TextChoices):
+        EXCLUSIVE_BREASTFEEDING = "exclusive_breastfeeding", _("exclusive breastfeeding")
+        MIXED = "mixed", _("mixed")
+        FORMULA = "formula", _("formula")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    display_name = models.CharField(_("name"), max_length=100)
+    sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices)
+    birth_at = models.DateTimeField(_("born at"))
+    gestational_age_weeks = models.PositiveSmallIntegerField(_("gestational age, completed weeks"))
+    gestational_age_days = models.PositiveSmallIntegerField(_("gestational age, extra days"))
+    birth_weight_g = models.PositiveIntegerField(_("birth weight (g)"))
+    delivering_hospital = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="delivered_infants", null=True, blank=True
+    )
+    # Scoping of community and district doctors hangs on this (neocare/infants/selectors.py).
+    registered_centre = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="registered_infants"
+    )
+    discharged_at = models.DateTimeField(_("discharged at"), null=True, blank=True)
+    feeding = models.CharField(_("feeding"), max_length=32, choices=Feeding.choices)
+    # Lists of NeurotoxicityRiskFactor values. NULL means "not assessed", which the guideline
+    # engine must treat differently from an empty list ("assessed, none present").
+    neurotoxicity_risk_factors = models.JSONField(null=True, blank=True)
+    # List of HyperbilirubinemiaRiskFactor values.
+    hyperbilirubinemia_risk_factors = models.JSONField(default=list, blank=True)
+    guardians = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Guardianship", related_name="infants"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gestational_age_days__lte=6), name="infant_ga_days_0_to_6"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gestational_age_weeks__gte=22, gestational_age_weeks__lte=44),
+                name="infant_ga_weeks_22_to_44",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def gestational_age(self) -> str:
+        return f"{self.gestational_age_weeks}+{self.gestational_age_days}"
+
+    def age_hours_at(self, instant: datetime) -> float:
+        """Age in hours at an aware `instant`: the hour every guideline table is indexed by."""
+        return (instant - self.birth_at).total_seconds() / 3600
+
+
+class Guardianship(models.Model):
+    """A guardian's link to an infant, with their consent to the programme."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", _("mother")
+        FATHER = "father", _("father")
+        OTHER = "other", _("other guardian")
+
+    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guardianships"
+    )
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Linking a guardian twice must be a no-op, not a second row (guardian_link service).
+            models.UniqueConstraint(fields=["infant", "guardian"], name="guardianship_unique")
+        ]
+
+    @property
+    def consent_active(self) -> bool:
+        return self.consent_withdrawn_at is None
+
+
+class Channel(models.TextChoices):
+    APP = "app", _("parents' app")
+    CLINICIAN = "clinician", _("clinician")
+    SYNC = "sync", _("offline batch sync")
+
+
+class Reading(models.Model):
+    class Method(models.TextChoices):
+        TCB_HOME = "tcb_home", _("transcutaneous, home meter")
+        TCB_CLINIC = "tcb_clinic", _("transcutaneous, at a clinic")
+        TSB_LAB = "tsb_lab", _("total serum bilirubin, laboratory")
+        VISUAL = "visual", _("visual estimate")
+
+    class UnitSent(models.TextChoices):
+        UMOL_L = Unit.UMOL_L.value, "µmol/L"
+        MG_DL = Unit.MG_DL.value, "mg/dL"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="readings")
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    # What the client sent, kept verbatim, and the canonical value every rule uses.
+    value_as_sent = models.DecimalField(max_digits=7, decimal_places=2)
+    unit_as_sent = models.CharField(max_length=8, choices=UnitSent.choices)
+    value_umol_l = models.FloatField()
+    measured_at = models.DateTimeField(_("measured at"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    device_id = models.CharField(_("device identifier"), max_length=64, blank=True)
+    idempotency_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Idempotency: a retried or raced upload finds the original (reading_record service).
+            models.UniqueConstraint(
+                fields=["entered_by", "idempotency_key"], name="reading_unique_client_key"
+            ),
+            models.CheckConstraint(condition=models.Q(value_umol_l__gte=0),
+                                   name="reading_value_not_negative"),
+        ]
+        indexes = [
+            # An infant's readings in time order: history, chart, rate of rise.
+            models.Index(fields=["infant", "measured_at"], name="reading_infant_time"),
+        ]
+
+
+class Observation(models.Model):
+    """What a parent notices between readings. Each field is optional; at least one is given."""
+
+    class StoolColour(models.TextChoices):
+        PALE = "pale", _("pale (white, clay or pale yellow)")
+        NORMAL = "normal", _("normal (yellow, green or brown)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="observations")
+    observed_at = models.DateTimeField(_("observed at"))
+    weight_g = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    feeds_per_day = models.PositiveSmallIntegerField(_("feeds per day"), null=True, blank=True)
+    stool_card_number = models.PositiveSmallIntegerField(
+        _("stool colour card number"), null=True, blank=True
+    )
+    # Given directly, or derived from the stool card number by the card's own definition.
+    stool_colour = models.CharField(max_length=8, choices=StoolColour.choices, blank=True)
+    poor_feeding = models.BooleanField(_("poor feeding"), null=True, blank=True)
+    lethargy = models.BooleanField(_("lethargy, hard to wake"), null=True, blank=True)
+    high_pitched_cry = models.BooleanField(_("high-pitched cry"), null=True, blank=True)
+    arching = models.BooleanField(_("arching of neck or back"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Idempotency: a retried upload finds the original (observation_record service).
+            models.UniqueConstraint(
+                fields=["entered_by", "idempotency_key"], name="observation_unique_client_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["infant", "observed_at"], name="observation_infant_time")]
+
+
+class BreakGlassAccess(models.Model):
+    """A paediatrician's time-limited access to an infant outside their scope, with a reason."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    paediatrician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # infants_visible_to() looks up a paediatrician's live grants on every request.
+            models.Index(fields=["paediatrician", "expires_at"], name="breakglass_live"),
+        ]

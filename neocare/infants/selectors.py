@@ -1,0 +1,43 @@
+"""Who sees which infant: the one place the role switch is written.
+
+Every path to an infant's record (API, nested routes, exports, admin) starts from
+`infants_visible_to(user)`; readings and observations build on it. Out of scope means absent,
+so callers answer 404, never 403.
+"""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from neocare.infants.models import Infant, Observation, Reading
+from neocare.network.models import User
+
+
+def infants_visible_to(user: User) -> QuerySet[Infant]:
+    infants = Infant.objects.all()
+    match getattr(user, "role", None):  # anonymous users have no role
+        case User.Role.GUARDIAN:
+            return infants.filter(guardianships__guardian=user)
+        case User.Role.COMMUNITY_DOCTOR:
+            return infants.filter(registered_centre_id=user.facility_id)
+        case User.Role.DISTRICT_DOCTOR:
+            return infants.filter(registered_centre__district_id=user.facility.district_id)
+        case User.Role.PAEDIATRICIAN:
+            # Until referrals exist (issue #5): infants delivered at their hospital, plus those
+            # opened by a live, audited break-glass grant.
+            live_grant = Q(
+                pk__in=user.break_glass_grants.filter(expires_at__gt=timezone.now()).values(
+                    "infant_id"
+                )
+            )
+            return infants.filter(Q(delivering_hospital_id=user.facility_id) | live_grant)
+        case _:
+            # Health administrators see aggregates only; unknown roles see nothing.
+            return infants.none()
+
+
+def readings_visible_to(user: User) -> QuerySet[Reading]:
+    return Reading.objects.filter(infant__in=infants_visible_to(user))
+
+
+def observations_visible_to(user: User) -> QuerySet[Observation]:
+    return Observation.objects.filter(infant__in=infants_visible_to(user))

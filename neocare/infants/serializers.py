@@ -1,0 +1,213 @@
+"""Shape and unit checks for the infants API. Business rules live in services.py."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+from risk_model.units import UMOL_L_PER_MG_DL, Unit, to_umol_l
+
+from neocare.api import AwareDateTimeField, StrictModelSerializer, StrictSerializer
+from neocare.infants.models import (
+    Guardianship,
+    HyperbilirubinemiaRiskFactor,
+    Infant,
+    NeurotoxicityRiskFactor,
+    Observation,
+    Reading,
+)
+from neocare.network.models import Facility
+
+CLIENT_KEY = {"max_length": 64, "min_length": 8, "regex": r"^[A-Za-z0-9_\-]+$"}
+
+
+class FacilityRef(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="public_id", queryset=Facility.objects.all(), **kwargs)
+
+
+class InfantSerializer(StrictModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    birth_at = AwareDateTimeField()
+    discharged_at = AwareDateTimeField(required=False, allow_null=True)
+    gestational_age_weeks = serializers.IntegerField(
+        min_value=settings.GESTATIONAL_AGE_MIN_WEEKS, max_value=settings.GESTATIONAL_AGE_MAX_WEEKS
+    )
+    gestational_age_days = serializers.IntegerField(min_value=0, max_value=6)
+    # 300–7000 g: outside this a typo (kg for g) is far likelier than a real infant.
+    birth_weight_g = serializers.IntegerField(min_value=300, max_value=7000)
+    registered_centre = FacilityRef()
+    delivering_hospital = FacilityRef(required=False, allow_null=True)
+    neurotoxicity_risk_factors = serializers.MultipleChoiceField(
+        choices=NeurotoxicityRiskFactor.choices, allow_null=True, allow_empty=True,
+        required=False,
+        help_text="null = not assessed (the guideline engine then asks for review); [] = none.",
+    )
+    hyperbilirubinemia_risk_factors = serializers.MultipleChoiceField(
+        choices=HyperbilirubinemiaRiskFactor.choices, allow_empty=True, required=False
+    )
+    age_hours = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Infant
+        fields = ["id", "display_name", "sex", "birth_at", "gestational_age_weeks",
+                  "gestational_age_days", "birth_weight_g", "delivering_hospital",
+                  "registered_centre", "discharged_at", "feeding", "neurotoxicity_risk_factors",
+                  "hyperbilirubinemia_risk_factors", "age_hours", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def get_age_hours(self, infant: Infant) -> float:
+        from django.utils import timezone
+
+        return round(infant.age_hours_at(timezone.now()), 1)
+
+    def to_representation(self, infant):
+        data = super().to_representation(infant)
+        # MultipleChoiceField renders sets; keep a stable, sorted list in the API.
+        for name in ("neurotoxicity_risk_factors", "hyperbilirubinemia_risk_factors"):
+            if data[name] is not None:
+                data[name] = sorted(data[name])
+        return data
+
+    def validate(self, attrs):
+        for name in ("neurotoxicity_risk_factors", "hyperbilirubinemia_risk_factors"):
+            if attrs.get(name) is not None:
+                attrs[name] = sorted(attrs[name])
+        return attrs
+
+
+class GuardianLinkSerializer(StrictSerializer):
+    phone_number = PhoneNumberField()
+    display_name = serializers.CharField(max_length=150)
+    relationship = serializers.ChoiceField(choices=Guardianship.Relationship.choices)
+    consent_given_at = AwareDateTimeField()
+    language = serializers.ChoiceField(choices=["zh-hans", "en"], default="zh-hans")
+
+
+class GuardianshipSerializer(serializers.ModelSerializer):
+    guardian_id = serializers.UUIDField(source="guardian.public_id")
+    phone_number = serializers.CharField(source="guardian.phone_number")
+    display_name = serializers.CharField(source="guardian.first_name")
+
+    class Meta:
+        model = Guardianship
+        fields = ["guardian_id", "phone_number", "display_name", "relationship",
+                  "consent_given_at", "consent_withdrawn_at"]
+
+
+class UnitField(serializers.ChoiceField):
+    """µmol/L or mg/dL; the app may spell micro with the µ sign."""
+
+    ALIASES = {"µmol/L": Unit.UMOL_L.value, "μmol/L": Unit.UMOL_L.value}
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Reading.UnitSent.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(self.ALIASES.get(data, data))
+
+
+class ReadingSerializer(StrictModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    infant = serializers.UUIDField(source="infant.public_id", read_only=True)
+    value = serializers.DecimalField(source="value_as_sent", max_digits=7, decimal_places=2,
+                                     min_value=Decimal(0))
+    unit = UnitField(source="unit_as_sent")
+    value_umol_l = serializers.SerializerMethodField()
+    value_mg_dl = serializers.SerializerMethodField()
+    measured_at = AwareDateTimeField()
+    idempotency_key = serializers.RegexField(**CLIENT_KEY)
+    entered_by_role = serializers.CharField(source="entered_by.role", read_only=True)
+
+    class Meta:
+        model = Reading
+        fields = ["id", "infant", "method", "value", "unit", "value_umol_l", "value_mg_dl",
+                  "measured_at", "device_id", "idempotency_key", "channel", "entered_by_role",
+                  "created_at"]
+        read_only_fields = ["channel", "created_at"]
+
+    # DOMAIN.md: show µmol/L as whole numbers, mg/dL to 0.1.
+    def get_value_umol_l(self, reading: Reading) -> int:
+        return round(reading.value_umol_l)
+
+    def get_value_mg_dl(self, reading: Reading) -> float:
+        return round(reading.value_umol_l / UMOL_L_PER_MG_DL, 1)
+
+    def validate(self, attrs):
+        ceiling_umol_l = to_umol_l(settings.READING_MAX_MG_DL, Unit.MG_DL)
+        if to_umol_l(attrs["value_as_sent"], attrs["unit_as_sent"]) > ceiling_umol_l:
+            raise serializers.ValidationError({"value": [_(
+                "Above the physiologic ceiling of %(mg)d mg/dL (%(umol)d µmol/L). Check the "
+                "value and its unit."
+            ) % {"mg": settings.READING_MAX_MG_DL, "umol": round(ceiling_umol_l)}]})
+        return attrs
+
+
+class ObservationSerializer(StrictModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    infant = serializers.UUIDField(source="infant.public_id", read_only=True)
+    observed_at = AwareDateTimeField()
+    weight_g = serializers.IntegerField(min_value=300, max_value=10000, required=False,
+                                        allow_null=True)
+    feeds_per_day = serializers.IntegerField(min_value=0, max_value=40, required=False,
+                                             allow_null=True)
+    stool_card_number = serializers.IntegerField(min_value=1, max_value=6, required=False,
+                                                 allow_null=True)
+    stool_colour = serializers.ChoiceField(choices=Observation.StoolColour.choices,
+                                           required=False, allow_blank=True)
+    idempotency_key = serializers.RegexField(**CLIENT_KEY)
+
+    VALUE_FIELDS = ("weight_g", "feeds_per_day", "stool_card_number", "stool_colour",
+                    "poor_feeding", "lethargy", "high_pitched_cry", "arching")
+
+    class Meta:
+        model = Observation
+        fields = ["id", "infant", "observed_at", "weight_g", "feeds_per_day", "stool_card_number",
+                  "stool_colour", "poor_feeding", "lethargy", "high_pitched_cry", "arching",
+                  "idempotency_key", "channel", "created_at"]
+        read_only_fields = ["channel", "created_at"]
+
+    def validate(self, attrs):
+        if all(attrs.get(name) in (None, "") for name in self.VALUE_FIELDS):
+            raise serializers.ValidationError({"non_field_errors": [_(
+                "Give at least one observation (weight, feeds, stool colour or alertness)."
+            )]})
+        return attrs
+
+
+class SyncReadingSerializer(ReadingSerializer):
+    infant = serializers.UUIDField()
+
+    class Meta(ReadingSerializer.Meta):
+        pass
+
+
+class SyncObservationSerializer(ObservationSerializer):
+    infant = serializers.UUIDField()
+
+    class Meta(ObservationSerializer.Meta):
+        pass
+
+
+class SyncRequestSerializer(StrictSerializer):
+    """Only the envelope is checked here; each record is validated on its own."""
+
+    readings = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+    observations = serializers.ListField(child=serializers.DictField(), required=False,
+                                         default=list)
+
+    def validate(self, attrs):
+        total = len(attrs["readings"]) + len(attrs["observations"])
+        if total > settings.SYNC_MAX_RECORDS:
+            raise serializers.ValidationError({"non_field_errors": [_(
+                "At most %(max)d records per sync; send the rest in another request."
+            ) % {"max": settings.SYNC_MAX_RECORDS}]})
+        return attrs
+
+
+class BreakGlassSerializer(StrictSerializer):
+    infant = serializers.UUIDField()
+    reason = serializers.CharField(min_length=10, max_length=2000)
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)

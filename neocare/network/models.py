@@ -1,0 +1,125 @@
+"""The care network: region → district → facility, and the people who work in it or use it."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class Region(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="districts")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        constraints = [
+            # Admin and demo data rely on a district name being unique within its region.
+            models.UniqueConstraint(fields=["region", "name"], name="district_unique_name_in_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Facility(models.Model):
+    class Tier(models.TextChoices):
+        COMMUNITY_CENTRE = "community_centre", _("community health centre")
+        DISTRICT_CENTRE = "district_centre", _("district maternal and child health centre")
+        TERTIARY_HOSPITAL = "tertiary_hospital", _("tertiary hospital")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="facilities")
+    tier = models.CharField(_("tier"), max_length=32, choices=Tier.choices)
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    # WGS84 degrees; used to pick the nearest tertiary hospital for a referral.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+
+    class Meta:
+        verbose_name_plural = "facilities"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="facility_location_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """One account, one role. Staff are attached where their role needs them to be."""
+
+    class Role(models.TextChoices):
+        GUARDIAN = "guardian", _("parent or guardian")
+        COMMUNITY_DOCTOR = "community_doctor", _("community doctor")
+        DISTRICT_DOCTOR = "district_doctor", _("district doctor")
+        PAEDIATRICIAN = "paediatrician", _("paediatrician")
+        HEALTH_ADMIN = "health_admin", _("health administrator")
+
+    # Which facility tier each clinical role must be attached to.
+    ROLE_FACILITY_TIER = {
+        Role.COMMUNITY_DOCTOR: Facility.Tier.COMMUNITY_CENTRE,
+        Role.DISTRICT_DOCTOR: Facility.Tier.DISTRICT_CENTRE,
+        Role.PAEDIATRICIAN: Facility.Tier.TERTIARY_HOSPITAL,
+    }
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="administrators"
+    )
+    # E.164; required for guardians (messages reach them by SMS), optional for staff.
+    phone_number = PhoneNumberField(_("phone number"), blank=True, null=True, unique=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("zh-hans", "简体中文"), ("en", "English")],
+        default="zh-hans",
+    )
+
+    class Meta:
+        constraints = [
+            # Scoping (neocare/infants/selectors.py) trusts these attachments; keep them whole.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="guardian", facility__isnull=True, region__isnull=True,
+                             phone_number__isnull=False)
+                    | models.Q(role__in=["community_doctor", "district_doctor", "paediatrician"],
+                               facility__isnull=False, region__isnull=True)
+                    | models.Q(role="health_admin", facility__isnull=True, region__isnull=False)
+                    # Django superusers for the admin site have no programme role.
+                    | models.Q(role="", is_superuser=True, facility__isnull=True,
+                               region__isnull=True)
+                ),
+                name="user_role_attachment",
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        tier = self.ROLE_FACILITY_TIER.get(self.role)
+        if tier and self.facility_id and self.facility.tier != tier:
+            raise ValidationError(
+                {"facility": _("A %(role)s must be attached to a %(tier)s.")
+                 % {"role": self.get_role_display(), "tier": Facility.Tier(tier).label}}
+            )
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role in self.ROLE_FACILITY_TIER

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from neocare.audit.views import AuditEventViewSet
+from neocare.infants.views import BreakGlassView, InfantViewSet, SyncView
+from neocare.network.views import FacilityViewSet, MeView
+
+router = DefaultRouter()
+router.register("infants", InfantViewSet, basename="infant")
+router.register("facilities", FacilityViewSet, basename="facility")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+api_v1 = [
+    path("me/", MeView.as_view(), name="me"),
+    path("sync/", SyncView.as_view(), name="sync"),
+    path("break-glass/", BreakGlassView.as_view(), name="break-glass"),
+    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
