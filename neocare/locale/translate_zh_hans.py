@@ -1,0 +1,144 @@
+"""Fill neocare/locale/zh_Hans from the table below, then compile it.
+
+Run after `manage.py makemessages -l zh_Hans` (needs `pip install polib` and gettext):
+    python neocare/locale/translate_zh_hans.py
+Strings missing here stay untranslated and are listed, so nothing is silently lost.
+"""
+
+from pathlib import Path
+
+import polib
+
+ZH_HANS = {
+    "Unknown field.": "未知字段。",
+    "Include the UTC offset, e.g. 2026-11-23T08:30:00+08:00 or ...Z.":
+        "请包含时区偏移，例如 2026-11-23T08:30:00+08:00 或 ...Z。",
+    "albumin < 3.0 g/dL": "白蛋白 < 3.0 g/dL",
+    "isoimmune haemolytic disease (positive DAT)": "同族免疫性溶血病（直接抗人球蛋白试验阳性）",
+    "G6PD deficiency": "G6PD 缺乏症",
+    "other haemolytic condition": "其他溶血性疾病",
+    "sepsis": "败血症",
+    "significant clinical instability in 24 h": "近 24 小时内明显临床不稳定",
+    "jaundice in the first 24 hours": "出生 24 小时内出现黄疸",
+    "pre-discharge value close to the phototherapy threshold": "出院前胆红素值接近光疗阈值",
+    "haemolysis, known or suspected": "已知或疑似溶血",
+    "phototherapy before discharge": "出院前接受过光疗",
+    "parent or sibling needed phototherapy or exchange transfusion":
+        "父母或兄弟姐妹曾需要光疗或换血",
+    "family history or ancestry of an inherited red-cell disorder (e.g. G6PD deficiency)":
+        "有遗传性红细胞疾病（如 G6PD 缺乏症）的家族史或家族背景",
+    "exclusive breastfeeding with suboptimal intake": "纯母乳喂养且摄入不足",
+    "scalp haematoma or significant bruising": "头皮血肿或明显瘀伤",
+    "Down syndrome": "唐氏综合征",
+    "macrosomic infant of a diabetic mother": "糖尿病母亲所生的巨大儿",
+    "female": "女",
+    "male": "男",
+    "undetermined": "未确定",
+    "exclusive breastfeeding": "纯母乳喂养",
+    "mixed": "混合喂养",
+    "formula": "配方奶喂养",
+    "name": "名称",
+    "sex": "性别",
+    "born at": "出生时间",
+    "gestational age, completed weeks": "胎龄（足周）",
+    "gestational age, extra days": "胎龄（另加天数）",
+    "birth weight (g)": "出生体重（克）",
+    "discharged at": "出院时间",
+    "feeding": "喂养方式",
+    "mother": "母亲",
+    "father": "父亲",
+    "other guardian": "其他监护人",
+    "consent given at": "同意时间",
+    "consent withdrawn at": "撤回同意时间",
+    "parents' app": "家长应用",
+    "clinician": "医生",
+    "offline batch sync": "离线批量同步",
+    "transcutaneous, home meter": "经皮测量（家用仪器）",
+    "transcutaneous, at a clinic": "经皮测量（诊所）",
+    "total serum bilirubin, laboratory": "血清总胆红素（实验室）",
+    "visual estimate": "目测估计",
+    "method": "测量方法",
+    "measured at": "测量时间",
+    "device identifier": "设备编号",
+    "pale (white, clay or pale yellow)": "浅色（白色、陶土色或淡黄色）",
+    "normal (yellow, green or brown)": "正常（黄色、绿色或褐色）",
+    "observed at": "观察时间",
+    "weight (g)": "体重（克）",
+    "feeds per day": "每日喂养次数",
+    "stool colour card number": "大便比色卡编号",
+    "poor feeding": "吃奶差",
+    "lethargy, hard to wake": "嗜睡、难以唤醒",
+    "high-pitched cry": "尖声哭叫",
+    "arching of neck or back": "颈部或背部后仰",
+    "Above the physiologic ceiling of %(mg)d mg/dL (%(umol)d µmol/L). Check the value and "
+    "its unit.": "超过生理上限 %(mg)d mg/dL（%(umol)d µmol/L）。请检查数值及其单位。",
+    "Give at least one observation (weight, feeds, stool colour or alertness).":
+        "请至少填写一项观察（体重、喂养、大便颜色或精神状态）。",
+    "At most %(max)d records per sync; send the rest in another request.":
+        "每次同步最多 %(max)d 条记录；其余请另行发送。",
+    "This time is in the future (more than %(minutes)d minutes ahead of the server clock). "
+    "Check the device's date and time.":
+        "该时间在未来（比服务器时间快 %(minutes)d 分钟以上）。请检查设备的日期和时间。",
+    "This time is before the infant's birth.": "该时间早于婴儿出生时间。",
+    "The infant was %(age).1f days old at this time; jaundice monitoring accepts records up to "
+    "%(max)d days of age (neonatal period).":
+        "此时婴儿已出生 %(age).1f 天；黄疸监测只接受 %(max)d 天（新生儿期）以内的记录。",
+    "Consent to the programme was withdrawn for this infant; give consent again to send "
+    "records.": "您已撤回对该婴儿参加项目的同意；如需提交记录，请重新同意。",
+    "Your role may not record readings.": "您的角色不能记录测量值。",
+    "This idempotency key was already used for a different record (differs in: %(fields)s). "
+    "Use a new key for a new record.":
+        "该幂等键已用于另一条不同的记录（不同之处：%(fields)s）。新记录请使用新的键。",
+    "Stool colour card number %(number)d means %(colour)s; the two disagree.":
+        "大便比色卡 %(number)d 号表示%(colour)s；两者不一致。",
+    "Choose a community health centre.": "请选择社区卫生服务中心。",
+    "A community doctor registers infants at their own centre.": "社区医生只能在本中心登记婴儿。",
+    "Choose a centre in your district.": "请选择本区的中心。",
+    "Only clinicians register infants.": "只有医生可以登记婴儿。",
+    "Discharge cannot precede birth.": "出院时间不能早于出生时间。",
+    "Choose a hospital that delivers.": "请选择有接生服务的医院。",
+    "Only clinicians link guardians.": "只有医生可以关联监护人。",
+    "This number belongs to a staff account and cannot be linked as a guardian.":
+        "该号码属于工作人员账户，不能关联为监护人。",
+    "Only the guardian can withdraw their consent.": "只有监护人本人可以撤回同意。",
+    "Only paediatricians may use break-glass access.": "只有儿科医生可以使用紧急访问。",
+    "Not found.": "未找到。",
+    "community health centre": "社区卫生服务中心",
+    "district maternal and child health centre": "区妇幼保健院",
+    "tertiary hospital": "三级医院",
+    "tier": "级别",
+    "address": "地址",
+    "latitude": "纬度",
+    "longitude": "经度",
+    "parent or guardian": "家长或监护人",
+    "community doctor": "社区医生",
+    "district doctor": "区妇幼医生",
+    "paediatrician": "儿科医生",
+    "health administrator": "卫生管理人员",
+    "role": "角色",
+    "phone number": "电话号码",
+    "language": "语言",
+    "A %(role)s must be attached to a %(tier)s.": "%(role)s必须隶属于%(tier)s。",
+}
+
+
+def main() -> None:
+    po_path = Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(po_path))
+    missing = []
+    for entry in po:
+        if entry.msgid in ZH_HANS:
+            entry.msgstr = ZH_HANS[entry.msgid]
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        elif not entry.msgstr:
+            missing.append(entry.msgid)
+    po.metadata["Language"] = "zh_Hans"
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    po.save()
+    po.save_as_mofile(str(po_path.with_suffix(".mo")))
+    for msgid in missing:
+        print(f"untranslated: {msgid!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""A small world with one persona per role and a stranger of each role elsewhere.
+
+Region R1 holds districts A and B; region R2 holds district C.
+- `ours`: an infant registered at community centre A1, delivered at hospital HA (district A).
+- `theirs`: an infant registered at centre C1, delivered at hospital HC (district C, region R2).
+Personas (role → in scope of `ours`) and strangers (same role, in scope of neither or `theirs`).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from neocare.infants.models import Infant
+from neocare.network.models import Facility, User
+from tests.factories import (
+    DistrictFactory,
+    FacilityFactory,
+    InfantFactory,
+    RegionFactory,
+    UserFactory,
+    guardian,
+    link,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Concurrency tests need real parallel connections; SQLite's in-memory test database has
+    # none. They run in CI's PostgreSQL pass (see .ci/run), which must execute them.
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Production hashing costs ~0.3 s a password by design; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    ours: Infant
+    theirs: Infant
+    centre_a1: Facility
+    centre_a2: Facility
+    centre_b1: Facility
+    hospital_a: Facility
+    hospital_c: Facility
+    personas: dict[str, User]
+    strangers: dict[str, User]
+
+
+@pytest.fixture
+def world(db) -> World:
+    r1, r2 = RegionFactory(name="R1"), RegionFactory(name="R2")
+    district_a = DistrictFactory(region=r1, name="A")
+    district_b = DistrictFactory(region=r1, name="B")
+    district_c = DistrictFactory(region=r2, name="C")
+    community = Facility.Tier.COMMUNITY_CENTRE
+    centre_a1 = FacilityFactory(district=district_a, tier=community, name="A1")
+    centre_a2 = FacilityFactory(district=district_a, tier=community, name="A2")
+    centre_b1 = FacilityFactory(district=district_b, tier=community, name="B1")
+    centre_c1 = FacilityFactory(district=district_c, tier=community, name="C1")
+    dc_a = FacilityFactory(district=district_a, tier=Facility.Tier.DISTRICT_CENTRE, name="DA")
+    dc_c = FacilityFactory(district=district_c, tier=Facility.Tier.DISTRICT_CENTRE, name="DC")
+    hospital_a = FacilityFactory(district=district_a, tier=Facility.Tier.TERTIARY_HOSPITAL,
+                                 name="HA")
+    hospital_c = FacilityFactory(district=district_c, tier=Facility.Tier.TERTIARY_HOSPITAL,
+                                 name="HC")
+
+    ours = InfantFactory(registered_centre=centre_a1, delivering_hospital=hospital_a)
+    theirs = InfantFactory(registered_centre=centre_c1, delivering_hospital=hospital_c)
+    role = User.Role
+    personas = {
+        "guardian": guardian(),
+        "community_doctor": UserFactory(role=role.COMMUNITY_DOCTOR, facility=centre_a1),
+        "district_doctor": UserFactory(role=role.DISTRICT_DOCTOR, facility=dc_a),
+        "paediatrician": UserFactory(role=role.PAEDIATRICIAN, facility=hospital_a),
+        "health_admin": UserFactory(role=role.HEALTH_ADMIN, region=r1),
+    }
+    strangers = {
+        "guardian": guardian(),
+        # Same district, other centre: a community doctor's scope is the centre, not the district.
+        "community_doctor": UserFactory(role=role.COMMUNITY_DOCTOR, facility=centre_a2),
+        "district_doctor": UserFactory(role=role.DISTRICT_DOCTOR, facility=dc_c),
+        "paediatrician": UserFactory(role=role.PAEDIATRICIAN, facility=hospital_c),
+        "health_admin": UserFactory(role=role.HEALTH_ADMIN, region=r2),
+    }
+    link(ours, personas["guardian"])
+    link(theirs, strangers["guardian"])
+    return World(ours, theirs, centre_a1, centre_a2, centre_b1, hospital_a, hospital_c,
+                 personas, strangers)
+
+
+@pytest.fixture
+def client_for():
+    """An API client signed in as `user`, asking for English messages."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_authenticate(user)
+        return client
+
+    return make
