@@ -15,7 +15,9 @@ from neocare.infants.services import IdempotencyConflict
 def exception_handler(exc, context):
     """Map service errors to HTTP: field errors → 400, key reuse → 409; the rest as DRF does."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = ValidationError(detail)
     if isinstance(exc, IdempotencyConflict):
         return Response({"idempotency_key": [str(exc)]}, status=status.HTTP_409_CONFLICT)
@@ -53,9 +55,7 @@ class AwareDateTimeField(serializers.DateTimeField):
     """
 
     default_error_messages = {
-        "naive": gettext_lazy(
-            "Include the UTC offset, e.g. 2026-11-23T08:30:00+08:00 or ...Z."
-        ),
+        "naive": gettext_lazy("Include the UTC offset, e.g. 2026-11-23T08:30:00+08:00 or ...Z."),
     }
 
     def to_internal_value(self, value):

@@ -27,6 +27,6 @@ def to_mg_dl(value: float, unit: Unit | str) -> float:
 
 
 def convert(value: float, from_unit: Unit | str, to_unit: Unit | str) -> float:
-    return to_umol_l(value, from_unit) if Unit(to_unit) is Unit.UMOL_L else to_mg_dl(
-        value, from_unit
+    return (
+        to_umol_l(value, from_unit) if Unit(to_unit) is Unit.UMOL_L else to_mg_dl(value, from_unit)
     )

@@ -68,10 +68,12 @@ def world(db) -> World:
     centre_c1 = FacilityFactory(district=district_c, tier=community, name="C1")
     dc_a = FacilityFactory(district=district_a, tier=Facility.Tier.DISTRICT_CENTRE, name="DA")
     dc_c = FacilityFactory(district=district_c, tier=Facility.Tier.DISTRICT_CENTRE, name="DC")
-    hospital_a = FacilityFactory(district=district_a, tier=Facility.Tier.TERTIARY_HOSPITAL,
-                                 name="HA")
-    hospital_c = FacilityFactory(district=district_c, tier=Facility.Tier.TERTIARY_HOSPITAL,
-                                 name="HC")
+    hospital_a = FacilityFactory(
+        district=district_a, tier=Facility.Tier.TERTIARY_HOSPITAL, name="HA"
+    )
+    hospital_c = FacilityFactory(
+        district=district_c, tier=Facility.Tier.TERTIARY_HOSPITAL, name="HC"
+    )
 
     ours = InfantFactory(registered_centre=centre_a1, delivering_hospital=hospital_a)
     theirs = InfantFactory(registered_centre=centre_c1, delivering_hospital=hospital_c)
@@ -93,8 +95,9 @@ def world(db) -> World:
     }
     link(ours, personas["guardian"])
     link(theirs, strangers["guardian"])
-    return World(ours, theirs, centre_a1, centre_a2, centre_b1, hospital_a, hospital_c,
-                 personas, strangers)
+    return World(
+        ours, theirs, centre_a1, centre_a2, centre_b1, hospital_a, hospital_c, personas, strangers
+    )
 
 
 @pytest.fixture

@@ -69,6 +69,9 @@ class InfantFactory(factory.django.DjangoModelFactory):
 def link(infant: Infant, user: User, *, withdrawn: bool = False) -> Guardianship:
     now = timezone.now()
     return Guardianship.objects.create(
-        infant=infant, guardian=user, relationship=Guardianship.Relationship.MOTHER,
-        consent_given_at=now - timedelta(hours=40), consent_withdrawn_at=now if withdrawn else None,
+        infant=infant,
+        guardian=user,
+        relationship=Guardianship.Relationship.MOTHER,
+        consent_given_at=now - timedelta(hours=40),
+        consent_withdrawn_at=now if withdrawn else None,
     )

@@ -33,6 +33,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["-at"], name="audit_at"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type}"
+
     def save(self, *args, **kwargs):
         # Append-only: an existing row is never rewritten.
         if self.pk is not None:

@@ -9,5 +9,13 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEvent
-        fields = ["at", "actor", "actor_role", "infant", "action", "object_type", "object_id",
-                  "reason"]
+        fields = [
+            "at",
+            "actor",
+            "actor_role",
+            "infant",
+            "action",
+            "object_type",
+            "object_id",
+            "reason",
+        ]

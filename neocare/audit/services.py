@@ -6,18 +6,30 @@ from collections.abc import Iterable
 from neocare.audit.models import AuditEvent
 
 
-def audit_record(*, actor, infant, action: str, object_type: str, object_id: str = "",
-                 reason: str = "") -> None:
+def audit_record(
+    *, actor, infant, action: str, object_type: str, object_id: str = "", reason: str = ""
+) -> None:
     AuditEvent.objects.create(
-        actor=actor, actor_role=actor.role, infant=infant, action=action,
-        object_type=object_type, object_id=str(object_id), reason=reason,
+        actor=actor,
+        actor_role=actor.role,
+        infant=infant,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason,
     )
 
 
 def audit_record_many(*, actor, infants: Iterable, action: str, object_type: str) -> None:
     """One row per infant shown, e.g. each infant on a page of a list."""
     AuditEvent.objects.bulk_create(
-        AuditEvent(actor=actor, actor_role=actor.role, infant=infant, action=action,
-                   object_type=object_type, object_id=str(infant.public_id))
+        AuditEvent(
+            actor=actor,
+            actor_role=actor.role,
+            infant=infant,
+            action=action,
+            object_type=object_type,
+            object_id=str(infant.public_id),
+        )
         for infant in infants
     )

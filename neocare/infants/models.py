@@ -6,9 +6,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from risk_model.units import Unit
 
 from neocare.network.models import Facility
+from risk_model.units import Unit
 
 
 class NeurotoxicityRiskFactor(models.TextChoices):
@@ -29,24 +29,30 @@ class HyperbilirubinemiaRiskFactor(models.TextChoices):
     """AAP 2022: risk of developing significant hyperbilirubinaemia (monitoring intensity)."""
 
     JAUNDICE_FIRST_24H = "jaundice_first_24h", _("jaundice in the first 24 hours")
-    PREDISCHARGE_NEAR_THRESHOLD = "predischarge_near_threshold", _(
-        "pre-discharge value close to the phototherapy threshold"
+    PREDISCHARGE_NEAR_THRESHOLD = (
+        "predischarge_near_threshold",
+        _("pre-discharge value close to the phototherapy threshold"),
     )
     HAEMOLYSIS = "haemolysis", _("haemolysis, known or suspected")
-    PHOTOTHERAPY_BEFORE_DISCHARGE = "phototherapy_before_discharge", _(
-        "phototherapy before discharge"
+    PHOTOTHERAPY_BEFORE_DISCHARGE = (
+        "phototherapy_before_discharge",
+        _("phototherapy before discharge"),
     )
-    FAMILY_PHOTOTHERAPY = "family_phototherapy", _(
-        "parent or sibling needed phototherapy or exchange transfusion"
+    FAMILY_PHOTOTHERAPY = (
+        "family_phototherapy",
+        _("parent or sibling needed phototherapy or exchange transfusion"),
     )
-    INHERITED_RBC_DISORDER = "inherited_rbc_disorder", _(
-        "family history or ancestry of an inherited red-cell disorder (e.g. G6PD deficiency)"
+    INHERITED_RBC_DISORDER = (
+        "inherited_rbc_disorder",
+        _("family history or ancestry of an inherited red-cell disorder (e.g. G6PD deficiency)"),
     )
-    SUBOPTIMAL_BREASTFEEDING = "suboptimal_breastfeeding", _(
-        "exclusive breastfeeding with suboptimal intake"
+    SUBOPTIMAL_BREASTFEEDING = (
+        "suboptimal_breastfeeding",
+        _("exclusive breastfeeding with suboptimal intake"),
     )
-    SCALP_HAEMATOMA_BRUISING = "scalp_haematoma_bruising", _(
-        "scalp haematoma or significant bruising"
+    SCALP_HAEMATOMA_BRUISING = (
+        "scalp_haematoma_bruising",
+        _("scalp haematoma or significant bruising"),
     )
     DOWN_SYNDROME = "down_syndrome", _("Down syndrome")
     MACROSOMIC_IDM = "macrosomic_idm", _("macrosomic infant of a diabetic mother")
@@ -137,6 +143,9 @@ class Guardianship(models.Model):
             models.UniqueConstraint(fields=["infant", "guardian"], name="guardianship_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.infant}"
+
     @property
     def consent_active(self) -> bool:
         return self.consent_withdrawn_at is None
@@ -181,13 +190,17 @@ class Reading(models.Model):
             models.UniqueConstraint(
                 fields=["entered_by", "idempotency_key"], name="reading_unique_client_key"
             ),
-            models.CheckConstraint(condition=models.Q(value_umol_l__gte=0),
-                                   name="reading_value_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(value_umol_l__gte=0), name="reading_value_not_negative"
+            ),
         ]
         indexes = [
             # An infant's readings in time order: history, chart, rate of rise.
             models.Index(fields=["infant", "measured_at"], name="reading_infant_time"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.value_as_sent} {self.unit_as_sent} at {self.measured_at:%Y-%m-%d %H:%M}"
 
 
 class Observation(models.Model):
@@ -227,6 +240,9 @@ class Observation(models.Model):
         ]
         indexes = [models.Index(fields=["infant", "observed_at"], name="observation_infant_time")]
 
+    def __str__(self) -> str:
+        return f"observation at {self.observed_at:%Y-%m-%d %H:%M}"
+
 
 class BreakGlassAccess(models.Model):
     """A paediatrician's time-limited access to an infant outside their scope, with a reason."""
@@ -245,3 +261,6 @@ class BreakGlassAccess(models.Model):
             # infants_visible_to() looks up a paediatrician's live grants on every request.
             models.Index(fields=["paediatrician", "expires_at"], name="breakglass_live"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.paediatrician} → {self.infant} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
-from risk_model.units import UMOL_L_PER_MG_DL, Unit, to_umol_l
 
 from neocare.api import AwareDateTimeField, StrictModelSerializer, StrictSerializer
 from neocare.infants.models import (
@@ -18,6 +17,7 @@ from neocare.infants.models import (
     Reading,
 )
 from neocare.network.models import Facility
+from risk_model.units import UMOL_L_PER_MG_DL, Unit, to_umol_l
 
 CLIENT_KEY = {"max_length": 64, "min_length": 8, "regex": r"^[A-Za-z0-9_\-]+$"}
 
@@ -40,7 +40,9 @@ class InfantSerializer(StrictModelSerializer):
     registered_centre = FacilityRef()
     delivering_hospital = FacilityRef(required=False, allow_null=True)
     neurotoxicity_risk_factors = serializers.MultipleChoiceField(
-        choices=NeurotoxicityRiskFactor.choices, allow_null=True, allow_empty=True,
+        choices=NeurotoxicityRiskFactor.choices,
+        allow_null=True,
+        allow_empty=True,
         required=False,
         help_text="null = not assessed (the guideline engine then asks for review); [] = none.",
     )
@@ -51,10 +53,23 @@ class InfantSerializer(StrictModelSerializer):
 
     class Meta:
         model = Infant
-        fields = ["id", "display_name", "sex", "birth_at", "gestational_age_weeks",
-                  "gestational_age_days", "birth_weight_g", "delivering_hospital",
-                  "registered_centre", "discharged_at", "feeding", "neurotoxicity_risk_factors",
-                  "hyperbilirubinemia_risk_factors", "age_hours", "created_at"]
+        fields = [
+            "id",
+            "display_name",
+            "sex",
+            "birth_at",
+            "gestational_age_weeks",
+            "gestational_age_days",
+            "birth_weight_g",
+            "delivering_hospital",
+            "registered_centre",
+            "discharged_at",
+            "feeding",
+            "neurotoxicity_risk_factors",
+            "hyperbilirubinemia_risk_factors",
+            "age_hours",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
 
     def get_age_hours(self, infant: Infant) -> float:
@@ -92,8 +107,14 @@ class GuardianshipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Guardianship
-        fields = ["guardian_id", "phone_number", "display_name", "relationship",
-                  "consent_given_at", "consent_withdrawn_at"]
+        fields = [
+            "guardian_id",
+            "phone_number",
+            "display_name",
+            "relationship",
+            "consent_given_at",
+            "consent_withdrawn_at",
+        ]
 
 
 class UnitField(serializers.ChoiceField):
@@ -111,8 +132,9 @@ class UnitField(serializers.ChoiceField):
 class ReadingSerializer(StrictModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     infant = serializers.UUIDField(source="infant.public_id", read_only=True)
-    value = serializers.DecimalField(source="value_as_sent", max_digits=7, decimal_places=2,
-                                     min_value=Decimal(0))
+    value = serializers.DecimalField(
+        source="value_as_sent", max_digits=7, decimal_places=2, min_value=Decimal(0)
+    )
     unit = UnitField(source="unit_as_sent")
     value_umol_l = serializers.SerializerMethodField()
     value_mg_dl = serializers.SerializerMethodField()
@@ -122,9 +144,21 @@ class ReadingSerializer(StrictModelSerializer):
 
     class Meta:
         model = Reading
-        fields = ["id", "infant", "method", "value", "unit", "value_umol_l", "value_mg_dl",
-                  "measured_at", "device_id", "idempotency_key", "channel", "entered_by_role",
-                  "created_at"]
+        fields = [
+            "id",
+            "infant",
+            "method",
+            "value",
+            "unit",
+            "value_umol_l",
+            "value_mg_dl",
+            "measured_at",
+            "device_id",
+            "idempotency_key",
+            "channel",
+            "entered_by_role",
+            "created_at",
+        ]
         read_only_fields = ["channel", "created_at"]
 
     # DOMAIN.md: show µmol/L as whole numbers, mg/dL to 0.1.
@@ -137,10 +171,17 @@ class ReadingSerializer(StrictModelSerializer):
     def validate(self, attrs):
         ceiling_umol_l = to_umol_l(settings.READING_MAX_MG_DL, Unit.MG_DL)
         if to_umol_l(attrs["value_as_sent"], attrs["unit_as_sent"]) > ceiling_umol_l:
-            raise serializers.ValidationError({"value": [_(
-                "Above the physiologic ceiling of %(mg)d mg/dL (%(umol)d µmol/L). Check the "
-                "value and its unit."
-            ) % {"mg": settings.READING_MAX_MG_DL, "umol": round(ceiling_umol_l)}]})
+            raise serializers.ValidationError(
+                {
+                    "value": [
+                        _(
+                            "Above the physiologic ceiling of %(mg)d mg/dL (%(umol)d µmol/L). "
+                            "Check the value and its unit."
+                        )
+                        % {"mg": settings.READING_MAX_MG_DL, "umol": round(ceiling_umol_l)}
+                    ]
+                }
+            )
         return attrs
 
 
@@ -148,31 +189,63 @@ class ObservationSerializer(StrictModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     infant = serializers.UUIDField(source="infant.public_id", read_only=True)
     observed_at = AwareDateTimeField()
-    weight_g = serializers.IntegerField(min_value=300, max_value=10000, required=False,
-                                        allow_null=True)
-    feeds_per_day = serializers.IntegerField(min_value=0, max_value=40, required=False,
-                                             allow_null=True)
-    stool_card_number = serializers.IntegerField(min_value=1, max_value=6, required=False,
-                                                 allow_null=True)
-    stool_colour = serializers.ChoiceField(choices=Observation.StoolColour.choices,
-                                           required=False, allow_blank=True)
+    weight_g = serializers.IntegerField(
+        min_value=300, max_value=10000, required=False, allow_null=True
+    )
+    feeds_per_day = serializers.IntegerField(
+        min_value=0, max_value=40, required=False, allow_null=True
+    )
+    stool_card_number = serializers.IntegerField(
+        min_value=1, max_value=6, required=False, allow_null=True
+    )
+    stool_colour = serializers.ChoiceField(
+        choices=Observation.StoolColour.choices, required=False, allow_blank=True
+    )
     idempotency_key = serializers.RegexField(**CLIENT_KEY)
 
-    VALUE_FIELDS = ("weight_g", "feeds_per_day", "stool_card_number", "stool_colour",
-                    "poor_feeding", "lethargy", "high_pitched_cry", "arching")
+    VALUE_FIELDS = (
+        "weight_g",
+        "feeds_per_day",
+        "stool_card_number",
+        "stool_colour",
+        "poor_feeding",
+        "lethargy",
+        "high_pitched_cry",
+        "arching",
+    )
 
     class Meta:
         model = Observation
-        fields = ["id", "infant", "observed_at", "weight_g", "feeds_per_day", "stool_card_number",
-                  "stool_colour", "poor_feeding", "lethargy", "high_pitched_cry", "arching",
-                  "idempotency_key", "channel", "created_at"]
+        fields = [
+            "id",
+            "infant",
+            "observed_at",
+            "weight_g",
+            "feeds_per_day",
+            "stool_card_number",
+            "stool_colour",
+            "poor_feeding",
+            "lethargy",
+            "high_pitched_cry",
+            "arching",
+            "idempotency_key",
+            "channel",
+            "created_at",
+        ]
         read_only_fields = ["channel", "created_at"]
 
     def validate(self, attrs):
         if all(attrs.get(name) in (None, "") for name in self.VALUE_FIELDS):
-            raise serializers.ValidationError({"non_field_errors": [_(
-                "Give at least one observation (weight, feeds, stool colour or alertness)."
-            )]})
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        _(
+                            "Give at least one observation (weight, feeds, stool colour or "
+                            "alertness)."
+                        )
+                    ]
+                }
+            )
         return attrs
 
 
@@ -194,15 +267,21 @@ class SyncRequestSerializer(StrictSerializer):
     """Only the envelope is checked here; each record is validated on its own."""
 
     readings = serializers.ListField(child=serializers.DictField(), required=False, default=list)
-    observations = serializers.ListField(child=serializers.DictField(), required=False,
-                                         default=list)
+    observations = serializers.ListField(
+        child=serializers.DictField(), required=False, default=list
+    )
 
     def validate(self, attrs):
         total = len(attrs["readings"]) + len(attrs["observations"])
         if total > settings.SYNC_MAX_RECORDS:
-            raise serializers.ValidationError({"non_field_errors": [_(
-                "At most %(max)d records per sync; send the rest in another request."
-            ) % {"max": settings.SYNC_MAX_RECORDS}]})
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        _("At most %(max)d records per sync; send the rest in another request.")
+                        % {"max": settings.SYNC_MAX_RECORDS}
+                    ]
+                }
+            )
         return attrs
 
 

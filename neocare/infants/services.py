@@ -7,21 +7,21 @@ Errors: `django.core.exceptions.ValidationError` with a field dict for bad input
 """
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from risk_model.units import to_umol_l
 
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.models import BreakGlassAccess, Guardianship, Infant, Observation, Reading
 from neocare.network.models import Facility, User
+from risk_model.units import to_umol_l
 
 
 class IdempotencyConflict(Exception):
@@ -47,10 +47,17 @@ STOOL_CARD_PALE_NUMBERS = frozenset({1, 2, 3})
 def _check_not_in_future(field: str, instant: datetime) -> None:
     tolerance = timedelta(minutes=settings.CLOCK_SKEW_TOLERANCE_MINUTES)
     if instant > timezone.now() + tolerance:
-        raise ValidationError({field: [_(
-            "This time is in the future (more than %(minutes)d minutes ahead of the server "
-            "clock). Check the device's date and time."
-        ) % {"minutes": settings.CLOCK_SKEW_TOLERANCE_MINUTES}]})
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "This time is in the future (more than %(minutes)d minutes ahead of the "
+                        "server clock). Check the device's date and time."
+                    )
+                    % {"minutes": settings.CLOCK_SKEW_TOLERANCE_MINUTES}
+                ]
+            }
+        )
 
 
 def _check_within_neonatal_period(infant: Infant, field: str, instant: datetime) -> None:
@@ -60,10 +67,17 @@ def _check_within_neonatal_period(infant: Infant, field: str, instant: datetime)
         raise ValidationError({field: [_("This time is before the infant's birth.")]})
     age_days = infant.age_hours_at(instant) / 24
     if age_days > settings.READING_MAX_AGE_DAYS:
-        raise ValidationError({field: [_(
-            "The infant was %(age).1f days old at this time; jaundice monitoring accepts "
-            "records up to %(max)d days of age (neonatal period)."
-        ) % {"age": age_days, "max": settings.READING_MAX_AGE_DAYS}]})
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "The infant was %(age).1f days old at this time; jaundice monitoring "
+                        "accepts records up to %(max)d days of age (neonatal period)."
+                    )
+                    % {"age": age_days, "max": settings.READING_MAX_AGE_DAYS}
+                ]
+            }
+        )
 
 
 def _check_may_record_for(infant: Infant, user: User) -> None:
@@ -71,112 +85,169 @@ def _check_may_record_for(infant: Infant, user: User) -> None:
     if user.role == User.Role.GUARDIAN:
         consent = infant.guardianships.filter(guardian=user).first()
         if consent is None or not consent.consent_active:
-            raise PermissionDenied(_(
-                "Consent to the programme was withdrawn for this infant; give consent again "
-                "to send records."
-            ))
+            raise PermissionDenied(
+                _(
+                    "Consent to the programme was withdrawn for this infant; give consent again "
+                    "to send records."
+                )
+            )
     elif not user.is_clinician:
         raise PermissionDenied(_("Your role may not record readings."))
 
 
-def _original_or_conflict(model: type[T], *, entered_by: User, idempotency_key: str,
-                             same: dict) -> T | None:
+def _original_or_conflict(
+    model: type[T], *, entered_by: User, idempotency_key: str, same: dict
+) -> T | None:
     original = model.objects.filter(entered_by=entered_by, idempotency_key=idempotency_key).first()
     if original is None:
         return None
     differing = [name for name, value in same.items() if getattr(original, name) != value]
     if differing:
-        raise IdempotencyConflict(_(
-            "This idempotency key was already used for a different record (differs in: "
-            "%(fields)s). Use a new key for a new record."
-        ) % {"fields": ", ".join(sorted(differing))})
+        raise IdempotencyConflict(
+            _(
+                "This idempotency key was already used for a different record (differs in: "
+                "%(fields)s). Use a new key for a new record."
+            )
+            % {"fields": ", ".join(sorted(differing))}
+        )
     return original
 
 
-@transaction.atomic
-def reading_record(*, infant: Infant, method: str, value: Decimal, unit: str,
-                   measured_at: datetime, entered_by: User, channel: str,
-                   idempotency_key: str, device_id: str = "") -> Recorded[Reading]:
-    """Record one bilirubin reading, or return the original if this key was seen before.
+def _record_once(
+    model: type[T],
+    *,
+    infant: Infant,
+    entered_by: User,
+    idempotency_key: str,
+    time_field: str,
+    sent: dict,
+    derived: dict,
+) -> Recorded[T]:
+    """Create a reading or observation once per (entered_by, idempotency_key).
 
-    The unique constraint on (entered_by, idempotency_key) is what makes duplicates impossible:
-    the lookup first only spares the common retry an insert; a raced copy lands in the
-    IntegrityError branch and also gets the original.
+    The unique constraint on that pair is what makes duplicates impossible: the lookup first
+    only spares the common retry an insert; a raced copy lands in the IntegrityError branch and
+    also gets the original. The record and its audit row commit together (a savepoint when the
+    caller already holds a transaction). A resend must match what the client `sent`; the
+    `derived` fields (canonical value, channel) may differ between the copies.
     """
-    same = {"infant_id": infant.id, "method": method, "value_as_sent": value,
-            "unit_as_sent": unit, "measured_at": measured_at}
-    original = _original_or_conflict(Reading, entered_by=entered_by,
-                                     idempotency_key=idempotency_key, same=same)
+    same = {"infant_id": infant.id, **sent}
+    original = _original_or_conflict(
+        model, entered_by=entered_by, idempotency_key=idempotency_key, same=same
+    )
     if original is not None:
         return Recorded(original, created=False)
 
     _check_may_record_for(infant, entered_by)
-    _check_within_neonatal_period(infant, "measured_at", measured_at)
+    _check_within_neonatal_period(infant, time_field, sent[time_field])
     try:
-        with transaction.atomic():  # savepoint: the outer transaction survives a lost race
-            reading = Reading.objects.create(
-                infant=infant, method=method, value_as_sent=value, unit_as_sent=unit,
-                value_umol_l=to_umol_l(value, unit), measured_at=measured_at,
-                entered_by=entered_by, channel=channel, device_id=device_id,
+        with transaction.atomic():
+            record = model.objects.create(
+                infant=infant,
+                entered_by=entered_by,
                 idempotency_key=idempotency_key,
+                **sent,
+                **derived,
+            )
+            audit_record(
+                actor=entered_by,
+                infant=infant,
+                action=AuditEvent.Action.CREATE,
+                object_type=model._meta.model_name,
+                object_id=record.public_id,
             )
     except IntegrityError:
-        original = _original_or_conflict(Reading, entered_by=entered_by,
-                                         idempotency_key=idempotency_key, same=same)
+        original = _original_or_conflict(
+            model, entered_by=entered_by, idempotency_key=idempotency_key, same=same
+        )
         if original is None:  # the constraint that fired was not the idempotency one
             raise
         return Recorded(original, created=False)
-    audit_record(actor=entered_by, infant=infant, action=AuditEvent.Action.CREATE,
-                 object_type="reading", object_id=reading.public_id)
-    return Recorded(reading, created=True)
+    return Recorded(record, created=True)
 
 
-@transaction.atomic
-def observation_record(*, infant: Infant, observed_at: datetime, entered_by: User, channel: str,
-                       idempotency_key: str, **values) -> Recorded[Observation]:
-    """Record what a parent observed (weight, feeds, stool colour, alertness); idempotent."""
+def reading_record(
+    *,
+    infant: Infant,
+    method: str,
+    value: Decimal,
+    unit: str,
+    measured_at: datetime,
+    entered_by: User,
+    channel: str,
+    idempotency_key: str,
+    device_id: str = "",
+) -> Recorded[Reading]:
+    """Record one bilirubin reading, or return the original if this key was seen before."""
+    return _record_once(
+        Reading,
+        infant=infant,
+        entered_by=entered_by,
+        idempotency_key=idempotency_key,
+        time_field="measured_at",
+        sent={
+            "method": method,
+            "value_as_sent": value,
+            "unit_as_sent": unit,
+            "measured_at": measured_at,
+        },
+        derived={
+            "value_umol_l": to_umol_l(value, unit),
+            "channel": channel,
+            "device_id": device_id,
+        },
+    )
+
+
+def observation_record(
+    *,
+    infant: Infant,
+    observed_at: datetime,
+    entered_by: User,
+    channel: str,
+    idempotency_key: str,
+    **values,
+) -> Recorded[Observation]:
+    """Record what a parent observed (weight, feeds, stool colour, alertness); idempotent.
+
+    A stool colour card number is read by the card's own definition of pale.
+    """
     card = values.get("stool_card_number")
     if card is not None:
-        derived = (Observation.StoolColour.PALE if card in STOOL_CARD_PALE_NUMBERS
-                   else Observation.StoolColour.NORMAL)
+        derived = (
+            Observation.StoolColour.PALE
+            if card in STOOL_CARD_PALE_NUMBERS
+            else Observation.StoolColour.NORMAL
+        )
         if values.get("stool_colour") and values["stool_colour"] != derived:
-            raise ValidationError({"stool_colour": [_(
-                "Stool colour card number %(number)d means %(colour)s; the two disagree."
-            ) % {"number": card, "colour": derived.label}]})
+            raise ValidationError(
+                {
+                    "stool_colour": [
+                        _("Stool colour card number %(number)d means %(colour)s; the two disagree.")
+                        % {"number": card, "colour": derived.label}
+                    ]
+                }
+            )
         values["stool_colour"] = derived
     values.setdefault("stool_colour", "")
-    same = {"infant_id": infant.id, "observed_at": observed_at, **values}
-    original = _original_or_conflict(Observation, entered_by=entered_by,
-                                     idempotency_key=idempotency_key, same=same)
-    if original is not None:
-        return Recorded(original, created=False)
-
-    _check_may_record_for(infant, entered_by)
-    _check_within_neonatal_period(infant, "observed_at", observed_at)
-    try:
-        with transaction.atomic():
-            observation = Observation.objects.create(
-                infant=infant, observed_at=observed_at, entered_by=entered_by, channel=channel,
-                idempotency_key=idempotency_key, **values,
-            )
-    except IntegrityError:
-        original = _original_or_conflict(Observation, entered_by=entered_by,
-                                         idempotency_key=idempotency_key, same=same)
-        if original is None:
-            raise
-        return Recorded(original, created=False)
-    audit_record(actor=entered_by, infant=infant, action=AuditEvent.Action.CREATE,
-                 object_type="observation", object_id=observation.public_id)
-    return Recorded(observation, created=True)
+    return _record_once(
+        Observation,
+        infant=infant,
+        entered_by=entered_by,
+        idempotency_key=idempotency_key,
+        time_field="observed_at",
+        sent={"observed_at": observed_at, **values},
+        derived={"channel": channel},
+    )
 
 
 def _check_centre_in_scope(user: User, centre: Facility) -> None:
     if centre.tier != Facility.Tier.COMMUNITY_CENTRE:
         raise ValidationError({"registered_centre": [_("Choose a community health centre.")]})
     if user.role == User.Role.COMMUNITY_DOCTOR and centre.id != user.facility_id:
-        raise ValidationError({"registered_centre": [_(
-            "A community doctor registers infants at their own centre."
-        )]})
+        raise ValidationError(
+            {"registered_centre": [_("A community doctor registers infants at their own centre.")]}
+        )
     if user.role == User.Role.DISTRICT_DOCTOR and centre.district_id != user.facility.district_id:
         raise ValidationError({"registered_centre": [_("Choose a centre in your district.")]})
 
@@ -199,15 +270,27 @@ def infant_register(*, by: User, **fields) -> Infant:
     if hospital is not None and hospital.tier == Facility.Tier.COMMUNITY_CENTRE:
         raise ValidationError({"delivering_hospital": [_("Choose a hospital that delivers.")]})
     infant = Infant.objects.create(created_by=by, **fields)
-    audit_record(actor=by, infant=infant, action=AuditEvent.Action.CREATE, object_type="infant",
-                 object_id=infant.public_id)
+    audit_record(
+        actor=by,
+        infant=infant,
+        action=AuditEvent.Action.CREATE,
+        object_type="infant",
+        object_id=infant.public_id,
+    )
     return infant
 
 
 @transaction.atomic
-def guardian_link(*, infant: Infant, by: User, phone_number, display_name: str,
-                  relationship: str, consent_given_at: datetime,
-                  language: str = "zh-hans") -> Guardianship:
+def guardian_link(
+    *,
+    infant: Infant,
+    by: User,
+    phone_number,
+    display_name: str,
+    relationship: str,
+    consent_given_at: datetime,
+    language: str = "zh-hans",
+) -> Guardianship:
     """Link a guardian (found or created by phone number) to an infant, with their consent.
 
     Linking the same guardian again updates the relationship and renews consent.
@@ -217,22 +300,40 @@ def guardian_link(*, infant: Infant, by: User, phone_number, display_name: str,
     _check_not_in_future("consent_given_at", consent_given_at)
     guardian = User.objects.filter(phone_number=phone_number).first()
     if guardian is None:
-        guardian = User(username=str(phone_number), phone_number=phone_number,
-                        role=User.Role.GUARDIAN, first_name=display_name, language=language)
+        guardian = User(
+            username=str(phone_number),
+            phone_number=phone_number,
+            role=User.Role.GUARDIAN,
+            first_name=display_name,
+            language=language,
+        )
         # Parents sign in to the app by phone; no password is chosen here.
         guardian.set_unusable_password()
         guardian.save()
     elif guardian.role != User.Role.GUARDIAN:
-        raise ValidationError({"phone_number": [_(
-            "This number belongs to a staff account and cannot be linked as a guardian."
-        )]})
+        raise ValidationError(
+            {
+                "phone_number": [
+                    _("This number belongs to a staff account and cannot be linked as a guardian.")
+                ]
+            }
+        )
     guardianship, _created = Guardianship.objects.update_or_create(
-        infant=infant, guardian=guardian,
-        defaults={"relationship": relationship, "consent_given_at": consent_given_at,
-                  "consent_withdrawn_at": None},
+        infant=infant,
+        guardian=guardian,
+        defaults={
+            "relationship": relationship,
+            "consent_given_at": consent_given_at,
+            "consent_withdrawn_at": None,
+        },
     )
-    audit_record(actor=by, infant=infant, action=AuditEvent.Action.LINK_GUARDIAN,
-                 object_type="guardian", object_id=guardian.public_id)
+    audit_record(
+        actor=by,
+        infant=infant,
+        action=AuditEvent.Action.LINK_GUARDIAN,
+        object_type="guardian",
+        object_id=guardian.public_id,
+    )
     return guardianship
 
 
@@ -245,8 +346,14 @@ def consent_withdraw(*, infant: Infant, guardian: User) -> Guardianship:
     if guardianship.consent_withdrawn_at is None:
         guardianship.consent_withdrawn_at = timezone.now()
         guardianship.save(update_fields=["consent_withdrawn_at"])
-        audit_record(actor=guardian, infant=infant, action=AuditEvent.Action.UPDATE,
-                     object_type="consent", object_id=guardian.public_id, reason="withdrawn")
+        audit_record(
+            actor=guardian,
+            infant=infant,
+            action=AuditEvent.Action.UPDATE,
+            object_type="consent",
+            object_id=guardian.public_id,
+            reason="withdrawn",
+        )
     return guardianship
 
 
@@ -257,9 +364,18 @@ def break_glass_open(*, paediatrician: User, infant: Infant, reason: str) -> Bre
         raise PermissionDenied(_("Only paediatricians may use break-glass access."))
     now = timezone.now()
     grant = BreakGlassAccess.objects.create(
-        paediatrician=paediatrician, infant=infant, reason=reason, granted_at=now,
+        paediatrician=paediatrician,
+        infant=infant,
+        reason=reason,
+        granted_at=now,
         expires_at=now + timedelta(hours=settings.BREAK_GLASS_DURATION_HOURS),
     )
-    audit_record(actor=paediatrician, infant=infant, action=AuditEvent.Action.BREAK_GLASS,
-                 object_type="infant", object_id=infant.public_id, reason=reason)
+    audit_record(
+        actor=paediatrician,
+        infant=infant,
+        action=AuditEvent.Action.BREAK_GLASS,
+        object_type="infant",
+        object_id=infant.public_id,
+        reason=reason,
+    )
     return grant

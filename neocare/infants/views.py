@@ -11,7 +11,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from neocare.infants.services import IdempotencyConflict
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record, audit_record_many
 from neocare.infants import services
@@ -29,6 +28,7 @@ from neocare.infants.serializers import (
     SyncReadingSerializer,
     SyncRequestSerializer,
 )
+from neocare.infants.services import IdempotencyConflict
 from neocare.network.models import User
 
 
@@ -36,8 +36,12 @@ def _channel_for(user: User) -> str:
     return Channel.APP if user.role == User.Role.GUARDIAN else Channel.CLINICIAN
 
 
-class InfantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
+class InfantViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = InfantSerializer
     filterset_class = InfantFilter
     queryset = Infant.objects.none()  # for the schema only; requests use get_queryset()
@@ -46,31 +50,49 @@ class InfantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     lookup_url_kwarg = "id"
 
     def get_queryset(self):
-        return (infants_visible_to(self.request.user)
-                .select_related("registered_centre", "delivering_hospital")
-                .order_by("-birth_at", "id"))
+        return (
+            infants_visible_to(self.request.user)
+            .select_related("registered_centre", "delivering_hospital")
+            .order_by("-birth_at", "id")
+        )
+
+    def get_object(self):
+        # The selector alone decides; list filters (?district=…) do not apply to one record.
+        return get_object_or_404(self.get_queryset(), public_id=self.kwargs["id"])
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_record_many(actor=request.user, infants=page, action=AuditEvent.Action.LIST,
-                          object_type="infant")
+        audit_record_many(
+            actor=request.user, infants=page, action=AuditEvent.Action.LIST, object_type="infant"
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         infant = self.get_object()
-        audit_record(actor=request.user, infant=infant, action=AuditEvent.Action.VIEW,
-                     object_type="infant", object_id=infant.public_id)
+        audit_record(
+            actor=request.user,
+            infant=infant,
+            action=AuditEvent.Action.VIEW,
+            object_type="infant",
+            object_id=infant.public_id,
+        )
         return Response(self.get_serializer(infant).data)
 
     def perform_create(self, serializer):
-        serializer.instance = services.infant_register(by=self.request.user,
-                                                       **serializer.validated_data)
+        serializer.instance = services.infant_register(
+            by=self.request.user, **serializer.validated_data
+        )
 
     def _history(self, request, infant, records, serializer_class, filterset_class, name):
         records = filterset_class(request.query_params, queryset=records, request=request).qs
         page = self.paginate_queryset(records)
-        audit_record(actor=request.user, infant=infant, action=AuditEvent.Action.VIEW,
-                     object_type=name, object_id=infant.public_id)
+        audit_record(
+            actor=request.user,
+            infant=infant,
+            action=AuditEvent.Action.VIEW,
+            object_type=name,
+            object_id=infant.public_id,
+        )
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
     @extend_schema(request=ReadingSerializer, responses=ReadingSerializer)
@@ -80,20 +102,29 @@ class InfantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         infant = self.get_object()
         if request.method == "GET":
             records = infant.readings.select_related("infant", "entered_by").order_by(
-                "measured_at", "id")
-            return self._history(request, infant, records, ReadingSerializer, ReadingFilter,
-                                 "readings")
+                "measured_at", "id"
+            )
+            return self._history(
+                request, infant, records, ReadingSerializer, ReadingFilter, "readings"
+            )
         serializer = ReadingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         result = services.reading_record(
-            infant=infant, method=data["method"], value=data["value_as_sent"],
-            unit=data["unit_as_sent"], measured_at=data["measured_at"],
-            device_id=data.get("device_id", ""), idempotency_key=data["idempotency_key"],
-            entered_by=request.user, channel=_channel_for(request.user),
+            infant=infant,
+            method=data["method"],
+            value=data["value_as_sent"],
+            unit=data["unit_as_sent"],
+            measured_at=data["measured_at"],
+            device_id=data.get("device_id", ""),
+            idempotency_key=data["idempotency_key"],
+            entered_by=request.user,
+            channel=_channel_for(request.user),
         )
-        return Response(ReadingSerializer(result.record).data,
-                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return Response(
+            ReadingSerializer(result.record).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=ObservationSerializer, responses=ObservationSerializer)
     @action(detail=True, methods=["get", "post"], serializer_class=ObservationSerializer)
@@ -102,18 +133,24 @@ class InfantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         infant = self.get_object()
         if request.method == "GET":
             records = infant.observations.select_related("infant").order_by("observed_at", "id")
-            return self._history(request, infant, records, ObservationSerializer,
-                                 ObservationFilter, "observations")
+            return self._history(
+                request, infant, records, ObservationSerializer, ObservationFilter, "observations"
+            )
         serializer = ObservationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         result = services.observation_record(
-            infant=infant, observed_at=values.pop("observed_at"),
-            idempotency_key=values.pop("idempotency_key"), entered_by=request.user,
-            channel=_channel_for(request.user), **values,
+            infant=infant,
+            observed_at=values.pop("observed_at"),
+            idempotency_key=values.pop("idempotency_key"),
+            entered_by=request.user,
+            channel=_channel_for(request.user),
+            **values,
         )
-        return Response(ObservationSerializer(result.record).data,
-                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return Response(
+            ObservationSerializer(result.record).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=GuardianLinkSerializer, responses=GuardianshipSerializer(many=True))
     @action(detail=True, methods=["get", "post"], serializer_class=GuardianLinkSerializer)
@@ -125,12 +162,18 @@ class InfantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             serializer.is_valid(raise_exception=True)
             services.guardian_link(infant=infant, by=request.user, **serializer.validated_data)
         else:
-            audit_record(actor=request.user, infant=infant, action=AuditEvent.Action.VIEW,
-                         object_type="guardians", object_id=infant.public_id)
+            audit_record(
+                actor=request.user,
+                infant=infant,
+                action=AuditEvent.Action.VIEW,
+                object_type="guardians",
+                object_id=infant.public_id,
+            )
         guardianships = infant.guardianships.select_related("guardian").order_by("id")
-        return Response(GuardianshipSerializer(guardianships, many=True).data,
-                        status=status.HTTP_201_CREATED if request.method == "POST"
-                        else status.HTTP_200_OK)
+        return Response(
+            GuardianshipSerializer(guardianships, many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=None, responses=GuardianshipSerializer)
     @action(detail=True, methods=["post"], url_path="consent/withdraw")
@@ -149,19 +192,29 @@ def _record_one(user: User, serializer_class, record: dict, write) -> dict:
     data = dict(serializer.validated_data)
     infant = infants_visible_to(user).filter(public_id=data.pop("infant")).first()
     if infant is None:
-        return {"idempotency_key": key, "status": "invalid",
-                "errors": {"infant": [_("Not found.")]}}
+        return {
+            "idempotency_key": key,
+            "status": "invalid",
+            "errors": {"infant": [_("Not found.")]},
+        }
     try:
         result = write(infant, data)
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {
-            "non_field_errors": exc.messages}
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return {"idempotency_key": key, "status": "invalid", "errors": errors}
     except (IdempotencyConflict, PermissionDenied) as exc:
-        return {"idempotency_key": key, "status": "invalid",
-                "errors": {"non_field_errors": [str(exc)]}}
-    return {"idempotency_key": key, "status": "created" if result.created else "duplicate",
-            "id": str(result.record.public_id)}
+        return {
+            "idempotency_key": key,
+            "status": "invalid",
+            "errors": {"non_field_errors": [str(exc)]},
+        }
+    return {
+        "idempotency_key": key,
+        "status": "created" if result.created else "duplicate",
+        "id": str(result.record.public_id),
+    }
 
 
 class SyncView(APIView):
@@ -179,23 +232,39 @@ class SyncView(APIView):
 
         def write_reading(infant, data):
             return services.reading_record(
-                infant=infant, method=data["method"], value=data["value_as_sent"],
-                unit=data["unit_as_sent"], measured_at=data["measured_at"],
-                device_id=data.get("device_id", ""), idempotency_key=data["idempotency_key"],
-                entered_by=user, channel=Channel.SYNC)
+                infant=infant,
+                method=data["method"],
+                value=data["value_as_sent"],
+                unit=data["unit_as_sent"],
+                measured_at=data["measured_at"],
+                device_id=data.get("device_id", ""),
+                idempotency_key=data["idempotency_key"],
+                entered_by=user,
+                channel=Channel.SYNC,
+            )
 
         def write_observation(infant, data):
             return services.observation_record(
-                infant=infant, observed_at=data.pop("observed_at"),
-                idempotency_key=data.pop("idempotency_key"), entered_by=user,
-                channel=Channel.SYNC, **data)
+                infant=infant,
+                observed_at=data.pop("observed_at"),
+                idempotency_key=data.pop("idempotency_key"),
+                entered_by=user,
+                channel=Channel.SYNC,
+                **data,
+            )
 
-        return Response({
-            "readings": [_record_one(user, SyncReadingSerializer, r, write_reading)
-                         for r in envelope.validated_data["readings"]],
-            "observations": [_record_one(user, SyncObservationSerializer, o, write_observation)
-                             for o in envelope.validated_data["observations"]],
-        })
+        return Response(
+            {
+                "readings": [
+                    _record_one(user, SyncReadingSerializer, r, write_reading)
+                    for r in envelope.validated_data["readings"]
+                ],
+                "observations": [
+                    _record_one(user, SyncObservationSerializer, o, write_observation)
+                    for o in envelope.validated_data["observations"]
+                ],
+            }
+        )
 
 
 class BreakGlassView(APIView):
@@ -206,14 +275,25 @@ class BreakGlassView(APIView):
         serializer = BreakGlassSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if request.user.role != User.Role.PAEDIATRICIAN:
-            return Response({"detail": _("Only paediatricians may use break-glass access.")},
-                            status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {"detail": _("Only paediatricians may use break-glass access.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         with transaction.atomic():
             # The one lookup outside infants_visible_to(): break-glass exists to reach beyond
             # scope. It is open to paediatricians only and audited with the reason.
             infant = get_object_or_404(Infant, public_id=serializer.validated_data["infant"])
-            grant = services.break_glass_open(paediatrician=request.user, infant=infant,
-                                              reason=serializer.validated_data["reason"])
-        return Response({"id": str(grant.public_id), "infant": str(infant.public_id),
-                         "reason": grant.reason, "expires_at": grant.expires_at},
-                        status=status.HTTP_201_CREATED)
+            grant = services.break_glass_open(
+                paediatrician=request.user,
+                infant=infant,
+                reason=serializer.validated_data["reason"],
+            )
+        return Response(
+            {
+                "id": str(grant.public_id),
+                "infant": str(infant.public_id),
+                "reason": grant.reason,
+                "expires_at": grant.expires_at,
+            },
+            status=status.HTTP_201_CREATED,
+        )

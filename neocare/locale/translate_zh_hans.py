@@ -11,8 +11,7 @@ import polib
 
 ZH_HANS = {
     "Unknown field.": "未知字段。",
-    "Include the UTC offset, e.g. 2026-11-23T08:30:00+08:00 or ...Z.":
-        "请包含时区偏移，例如 2026-11-23T08:30:00+08:00 或 ...Z。",
+    "Include the UTC offset, e.g. 2026-11-23T08:30:00+08:00 or ...Z.": "请包含时区偏移，例如 2026-11-23T08:30:00+08:00 或 ...Z。",
     "albumin < 3.0 g/dL": "白蛋白 < 3.0 g/dL",
     "isoimmune haemolytic disease (positive DAT)": "同族免疫性溶血病（直接抗人球蛋白试验阳性）",
     "G6PD deficiency": "G6PD 缺乏症",
@@ -23,10 +22,8 @@ ZH_HANS = {
     "pre-discharge value close to the phototherapy threshold": "出院前胆红素值接近光疗阈值",
     "haemolysis, known or suspected": "已知或疑似溶血",
     "phototherapy before discharge": "出院前接受过光疗",
-    "parent or sibling needed phototherapy or exchange transfusion":
-        "父母或兄弟姐妹曾需要光疗或换血",
-    "family history or ancestry of an inherited red-cell disorder (e.g. G6PD deficiency)":
-        "有遗传性红细胞疾病（如 G6PD 缺乏症）的家族史或家族背景",
+    "parent or sibling needed phototherapy or exchange transfusion": "父母或兄弟姐妹曾需要光疗或换血",
+    "family history or ancestry of an inherited red-cell disorder (e.g. G6PD deficiency)": "有遗传性红细胞疾病（如 G6PD 缺乏症）的家族史或家族背景",
     "exclusive breastfeeding with suboptimal intake": "纯母乳喂养且摄入不足",
     "scalp haematoma or significant bruising": "头皮血肿或明显瘀伤",
     "Down syndrome": "唐氏综合征",
@@ -72,25 +69,19 @@ ZH_HANS = {
     "arching of neck or back": "颈部或背部后仰",
     "Above the physiologic ceiling of %(mg)d mg/dL (%(umol)d µmol/L). Check the value and "
     "its unit.": "超过生理上限 %(mg)d mg/dL（%(umol)d µmol/L）。请检查数值及其单位。",
-    "Give at least one observation (weight, feeds, stool colour or alertness).":
-        "请至少填写一项观察（体重、喂养、大便颜色或精神状态）。",
-    "At most %(max)d records per sync; send the rest in another request.":
-        "每次同步最多 %(max)d 条记录；其余请另行发送。",
+    "Give at least one observation (weight, feeds, stool colour or alertness).": "请至少填写一项观察（体重、喂养、大便颜色或精神状态）。",
+    "At most %(max)d records per sync; send the rest in another request.": "每次同步最多 %(max)d 条记录；其余请另行发送。",
     "This time is in the future (more than %(minutes)d minutes ahead of the server clock). "
-    "Check the device's date and time.":
-        "该时间在未来（比服务器时间快 %(minutes)d 分钟以上）。请检查设备的日期和时间。",
+    "Check the device's date and time.": "该时间在未来（比服务器时间快 %(minutes)d 分钟以上）。请检查设备的日期和时间。",
     "This time is before the infant's birth.": "该时间早于婴儿出生时间。",
     "The infant was %(age).1f days old at this time; jaundice monitoring accepts records up to "
-    "%(max)d days of age (neonatal period).":
-        "此时婴儿已出生 %(age).1f 天；黄疸监测只接受 %(max)d 天（新生儿期）以内的记录。",
+    "%(max)d days of age (neonatal period).": "此时婴儿已出生 %(age).1f 天；黄疸监测只接受 %(max)d 天（新生儿期）以内的记录。",
     "Consent to the programme was withdrawn for this infant; give consent again to send "
     "records.": "您已撤回对该婴儿参加项目的同意；如需提交记录，请重新同意。",
     "Your role may not record readings.": "您的角色不能记录测量值。",
     "This idempotency key was already used for a different record (differs in: %(fields)s). "
-    "Use a new key for a new record.":
-        "该幂等键已用于另一条不同的记录（不同之处：%(fields)s）。新记录请使用新的键。",
-    "Stool colour card number %(number)d means %(colour)s; the two disagree.":
-        "大便比色卡 %(number)d 号表示%(colour)s；两者不一致。",
+    "Use a new key for a new record.": "该幂等键已用于另一条不同的记录（不同之处：%(fields)s）。新记录请使用新的键。",
+    "Stool colour card number %(number)d means %(colour)s; the two disagree.": "大便比色卡 %(number)d 号表示%(colour)s；两者不一致。",
     "Choose a community health centre.": "请选择社区卫生服务中心。",
     "A community doctor registers infants at their own centre.": "社区医生只能在本中心登记婴儿。",
     "Choose a centre in your district.": "请选择本区的中心。",
@@ -98,8 +89,7 @@ ZH_HANS = {
     "Discharge cannot precede birth.": "出院时间不能早于出生时间。",
     "Choose a hospital that delivers.": "请选择有接生服务的医院。",
     "Only clinicians link guardians.": "只有医生可以关联监护人。",
-    "This number belongs to a staff account and cannot be linked as a guardian.":
-        "该号码属于工作人员账户，不能关联为监护人。",
+    "This number belongs to a staff account and cannot be linked as a guardian.": "该号码属于工作人员账户，不能关联为监护人。",
     "Only the guardian can withdraw their consent.": "只有监护人本人可以撤回同意。",
     "Only paediatricians may use break-glass access.": "只有儿科医生可以使用紧急访问。",
     "Not found.": "未找到。",

@@ -29,8 +29,16 @@ class NeoCareUserAdmin(UserAdmin):
     """Staff and guardian accounts. Infants are not here: their records are reached only through
     the scoped API, never around it."""
 
-    list_display = ["username", "first_name", "last_name", "role", "facility", "region",
-                    "phone_number", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "facility",
+        "region",
+        "phone_number",
+        "is_active",
+    ]
     list_filter = ["role", "is_active", "facility__tier"]
     search_fields = ["username", "first_name", "last_name", "phone_number"]
     fieldsets = UserAdmin.fieldsets + (

@@ -25,7 +25,9 @@ class District(models.Model):
     class Meta:
         constraints = [
             # Admin and demo data rely on a district name being unique within its region.
-            models.UniqueConstraint(fields=["region", "name"], name="district_unique_name_in_region")
+            models.UniqueConstraint(
+                fields=["region", "name"], name="district_unique_name_in_region"
+            )
         ]
 
     def __str__(self) -> str:
@@ -89,7 +91,9 @@ class User(AbstractUser):
     # E.164; required for guardians (messages reach them by SMS), optional for staff.
     phone_number = PhoneNumberField(_("phone number"), blank=True, null=True, unique=True)
     language = models.CharField(
-        _("language"), max_length=8, choices=[("zh-hans", "简体中文"), ("en", "English")],
+        _("language"),
+        max_length=8,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
         default="zh-hans",
     )
 
@@ -98,14 +102,22 @@ class User(AbstractUser):
             # Scoping (neocare/infants/selectors.py) trusts these attachments; keep them whole.
             models.CheckConstraint(
                 condition=(
-                    models.Q(role="guardian", facility__isnull=True, region__isnull=True,
-                             phone_number__isnull=False)
-                    | models.Q(role__in=["community_doctor", "district_doctor", "paediatrician"],
-                               facility__isnull=False, region__isnull=True)
+                    models.Q(
+                        role="guardian",
+                        facility__isnull=True,
+                        region__isnull=True,
+                        phone_number__isnull=False,
+                    )
+                    | models.Q(
+                        role__in=["community_doctor", "district_doctor", "paediatrician"],
+                        facility__isnull=False,
+                        region__isnull=True,
+                    )
                     | models.Q(role="health_admin", facility__isnull=True, region__isnull=False)
                     # Django superusers for the admin site have no programme role.
-                    | models.Q(role="", is_superuser=True, facility__isnull=True,
-                               region__isnull=True)
+                    | models.Q(
+                        role="", is_superuser=True, facility__isnull=True, region__isnull=True
+                    )
                 ),
                 name="user_role_attachment",
             )
@@ -116,8 +128,10 @@ class User(AbstractUser):
         tier = self.ROLE_FACILITY_TIER.get(self.role)
         if tier and self.facility_id and self.facility.tier != tier:
             raise ValidationError(
-                {"facility": _("A %(role)s must be attached to a %(tier)s.")
-                 % {"role": self.get_role_display(), "tier": Facility.Tier(tier).label}}
+                {
+                    "facility": _("A %(role)s must be attached to a %(tier)s.")
+                    % {"role": self.get_role_display(), "tier": Facility.Tier(tier).label}
+                }
             )
 
     @property

@@ -10,8 +10,16 @@ class FacilitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Facility
-        fields = ["id", "name", "tier", "district", "district_id", "address", "latitude",
-                  "longitude"]
+        fields = [
+            "id",
+            "name",
+            "tier",
+            "district",
+            "district_id",
+            "address",
+            "latitude",
+            "longitude",
+        ]
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -22,5 +30,14 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "role", "facility", "region",
-                  "phone_number", "language"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "role",
+            "facility",
+            "region",
+            "phone_number",
+            "language",
+        ]

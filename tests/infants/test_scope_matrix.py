@@ -13,14 +13,21 @@ ALL_ROLES = [*CLINICAL_ROLES, "health_admin"]
 
 
 def reading_body(key):
-    return {"method": "tcb_home", "value": "180", "unit": "umol/L",
-            "measured_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
-            "idempotency_key": key}
+    return {
+        "method": "tcb_home",
+        "value": "180",
+        "unit": "umol/L",
+        "measured_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+        "idempotency_key": key,
+    }
 
 
 def observation_body(key):
-    return {"observed_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
-            "stool_colour": "normal", "idempotency_key": key}
+    return {
+        "observed_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+        "stool_colour": "normal",
+        "idempotency_key": key,
+    }
 
 
 ENDPOINTS = {
@@ -106,8 +113,10 @@ def test_token_from_sign_in_opens_the_guardians_own_infant(world):
     from rest_framework.test import APIClient
 
     client = APIClient()
-    token = client.post("/api/v1/auth/token/", {
-        "username": world.personas["guardian"].username, "password": "pw-for-tests"}).json()
+    token = client.post(
+        "/api/v1/auth/token/",
+        {"username": world.personas["guardian"].username, "password": "pw-for-tests"},
+    ).json()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
     assert client.get(f"/api/v1/infants/{world.ours.public_id}/").status_code == 200
     assert client.get(f"/api/v1/infants/{world.theirs.public_id}/").status_code == 404
@@ -115,45 +124,66 @@ def test_token_from_sign_in_opens_the_guardians_own_infant(world):
 
 class TestBreakGlass:
     def test_paediatrician_opens_foreign_infant_with_reason_and_it_is_audited(
-            self, world, client_for):
+        self, world, client_for
+    ):
         paediatrician = world.personas["paediatrician"]
         client = client_for(paediatrician)
         assert client.get(f"/api/v1/infants/{world.theirs.public_id}/").status_code == 404
 
-        response = client.post("/api/v1/break-glass/", {
-            "infant": str(world.theirs.public_id),
-            "reason": "Transferred by ambulance, unconscious, no referral yet"}, format="json")
+        response = client.post(
+            "/api/v1/break-glass/",
+            {
+                "infant": str(world.theirs.public_id),
+                "reason": "Transferred by ambulance, unconscious, no referral yet",
+            },
+            format="json",
+        )
 
         assert response.status_code == 201
         assert client.get(f"/api/v1/infants/{world.theirs.public_id}/").status_code == 200
         event = AuditEvent.objects.get(action="break_glass")
         assert (event.actor, event.infant, event.reason) == (
-            paediatrician, world.theirs, "Transferred by ambulance, unconscious, no referral yet")
+            paediatrician,
+            world.theirs,
+            "Transferred by ambulance, unconscious, no referral yet",
+        )
 
     def test_break_glass_expires(self, world, client_for):
         from neocare.infants.models import BreakGlassAccess
 
         paediatrician = world.personas["paediatrician"]
         client = client_for(paediatrician)
-        client.post("/api/v1/break-glass/", {"infant": str(world.theirs.public_id),
-                                             "reason": "Emergency admission"}, format="json")
+        client.post(
+            "/api/v1/break-glass/",
+            {"infant": str(world.theirs.public_id), "reason": "Emergency admission"},
+            format="json",
+        )
         BreakGlassAccess.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
         assert client.get(f"/api/v1/infants/{world.theirs.public_id}/").status_code == 404
 
     def test_break_glass_needs_a_written_reason(self, world, client_for):
         response = client_for(world.personas["paediatrician"]).post(
-            "/api/v1/break-glass/", {"infant": str(world.theirs.public_id), "reason": ""},
-            format="json")
+            "/api/v1/break-glass/",
+            {"infant": str(world.theirs.public_id), "reason": ""},
+            format="json",
+        )
         assert response.status_code == 400
         assert "reason" in response.json()
         assert not AuditEvent.objects.filter(action="break_glass").exists()
 
-    @pytest.mark.parametrize("role", ["guardian", "community_doctor", "district_doctor",
-                                      "health_admin"])
+    @pytest.mark.parametrize(
+        "role", ["guardian", "community_doctor", "district_doctor", "health_admin"]
+    )
     def test_other_roles_cannot_break_glass(self, world, client_for, role):
         response = client_for(world.personas[role]).post(
-            "/api/v1/break-glass/", {"infant": str(world.theirs.public_id),
-                                     "reason": "I would like to look please"}, format="json")
+            "/api/v1/break-glass/",
+            {"infant": str(world.theirs.public_id), "reason": "I would like to look please"},
+            format="json",
+        )
         assert response.status_code == 403
-        assert client_for(world.personas[role]).get(
-            f"/api/v1/infants/{world.theirs.public_id}/").status_code == 404
+        assert (
+            client_for(world.personas[role])
+            .get(f"/api/v1/infants/{world.theirs.public_id}/")
+            .status_code
+            == 404
+        )

@@ -23,10 +23,17 @@ DEMO_PASSWORD = "neocare-demo"
 REGION = "广州市"
 # Guangzhou's 11 districts with approximate centre coordinates (WGS84).
 DISTRICTS = [
-    ("越秀区", 23.129, 113.267), ("荔湾区", 23.126, 113.244), ("海珠区", 23.084, 113.317),
-    ("天河区", 23.125, 113.361), ("白云区", 23.158, 113.273), ("黄埔区", 23.181, 113.481),
-    ("番禺区", 22.938, 113.384), ("花都区", 23.404, 113.220), ("南沙区", 22.801, 113.525),
-    ("从化区", 23.548, 113.587), ("增城区", 23.261, 113.811),
+    ("越秀区", 23.129, 113.267),
+    ("荔湾区", 23.126, 113.244),
+    ("海珠区", 23.084, 113.317),
+    ("天河区", 23.125, 113.361),
+    ("白云区", 23.158, 113.273),
+    ("黄埔区", 23.181, 113.481),
+    ("番禺区", 22.938, 113.384),
+    ("花都区", 23.404, 113.220),
+    ("南沙区", 22.801, 113.525),
+    ("从化区", 23.548, 113.587),
+    ("增城区", 23.261, 113.811),
 ]
 HOSPITALS = [  # (name, district index, lat, lon)
     ("广州市妇女儿童医疗中心", 3, 23.130, 113.325),
@@ -43,8 +50,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2022)
         parser.add_argument("--infants", type=int, default=50)
-        parser.add_argument("--now", type=datetime.fromisoformat, default=None,
-                            help="ISO time with offset to build the demo around (default: now)")
+        parser.add_argument(
+            "--now",
+            type=datetime.fromisoformat,
+            default=None,
+            help="ISO time with offset to build the demo around (default: now)",
+        )
 
     def handle(self, *args, seed, infants, now, **options):
         if Region.objects.filter(name=REGION).exists():
@@ -55,36 +66,50 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = self._network_and_accounts(rng)
             counts = self._infants(rng, now, infants, accounts)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo city loaded: {len(DISTRICTS)} districts, "
-            f"{Facility.objects.count()} facilities, {counts['infants']} infants, "
-            f"{counts['readings']} readings. Demo password for every account: {DEMO_PASSWORD}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo city loaded: {len(DISTRICTS)} districts, "
+                f"{Facility.objects.count()} facilities, {counts['infants']} infants, "
+                f"{counts['readings']} readings. Demo password for every account: {DEMO_PASSWORD}"
+            )
+        )
 
     def _network_and_accounts(self, rng):
         region = Region.objects.create(name=REGION)
         centres, district_centres = [], []
         for index, (name, lat, lon) in enumerate(DISTRICTS):
             district = District.objects.create(region=region, name=name)
-            district_centres.append(Facility.objects.create(
-                district=district, tier=Facility.Tier.DISTRICT_CENTRE,
-                name=f"{name}妇幼保健院", address=f"广州市{name}妇幼路{index + 1}号",
-                latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lon:.6f}"),
-            ))
+            district_centres.append(
+                Facility.objects.create(
+                    district=district,
+                    tier=Facility.Tier.DISTRICT_CENTRE,
+                    name=f"{name}妇幼保健院",
+                    address=f"广州市{name}妇幼路{index + 1}号",
+                    latitude=Decimal(f"{lat:.6f}"),
+                    longitude=Decimal(f"{lon:.6f}"),
+                )
+            )
             for number in range(1, CENTRES_PER_DISTRICT + 1):
-                centres.append(Facility.objects.create(
-                    district=district, tier=Facility.Tier.COMMUNITY_CENTRE,
-                    name=f"{name}第{number}社区卫生服务中心",
-                    address=f"广州市{name}健康街{number * 10 + index}号",
-                    latitude=Decimal(f"{lat + rng.uniform(-0.03, 0.03):.6f}"),
-                    longitude=Decimal(f"{lon + rng.uniform(-0.03, 0.03):.6f}"),
-                ))
+                centres.append(
+                    Facility.objects.create(
+                        district=district,
+                        tier=Facility.Tier.COMMUNITY_CENTRE,
+                        name=f"{name}第{number}社区卫生服务中心",
+                        address=f"广州市{name}健康街{number * 10 + index}号",
+                        latitude=Decimal(f"{lat + rng.uniform(-0.03, 0.03):.6f}"),
+                        longitude=Decimal(f"{lon + rng.uniform(-0.03, 0.03):.6f}"),
+                    )
+                )
         districts = list(District.objects.order_by("id"))
         hospitals = [
             Facility.objects.create(
-                district=districts[d], tier=Facility.Tier.TERTIARY_HOSPITAL, name=name,
+                district=districts[d],
+                tier=Facility.Tier.TERTIARY_HOSPITAL,
+                name=name,
                 address=f"广州市{districts[d].name}医院路{i + 1}号",
-                latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lon:.6f}"))
+                latitude=Decimal(f"{lat:.6f}"),
+                longitude=Decimal(f"{lon:.6f}"),
+            )
             for i, (name, d, lat, lon) in enumerate(HOSPITALS)
         ]
 
@@ -95,21 +120,38 @@ class Command(BaseCommand):
             return user
 
         User.objects.filter(username="admin").exists() or account(
-            "admin", is_staff=True, is_superuser=True, role="")
+            "admin", is_staff=True, is_superuser=True, role=""
+        )
         return {
             "centres": centres,
             "hospitals": hospitals,
-            "community_doctor": account("doctor.community", first_name="陈医生",
-                                        role=User.Role.COMMUNITY_DOCTOR, facility=centres[0]),
-            "district_doctor": account("doctor.district", first_name="林医生",
-                                       role=User.Role.DISTRICT_DOCTOR,
-                                       facility=district_centres[0]),
-            "paediatrician": account("paediatrician", first_name="黄医生",
-                                     role=User.Role.PAEDIATRICIAN, facility=hospitals[0]),
-            "health_admin": account("admin.health", first_name="周主任",
-                                    role=User.Role.HEALTH_ADMIN, region=region),
-            "guardian": account("parent", first_name="李女士", role=User.Role.GUARDIAN,
-                                phone_number="+8613800000001"),
+            "community_doctor": account(
+                "doctor.community",
+                first_name="陈医生",
+                role=User.Role.COMMUNITY_DOCTOR,
+                facility=centres[0],
+            ),
+            "district_doctor": account(
+                "doctor.district",
+                first_name="林医生",
+                role=User.Role.DISTRICT_DOCTOR,
+                facility=district_centres[0],
+            ),
+            "paediatrician": account(
+                "paediatrician",
+                first_name="黄医生",
+                role=User.Role.PAEDIATRICIAN,
+                facility=hospitals[0],
+            ),
+            "health_admin": account(
+                "admin.health", first_name="周主任", role=User.Role.HEALTH_ADMIN, region=region
+            ),
+            "guardian": account(
+                "parent",
+                first_name="李女士",
+                role=User.Role.GUARDIAN,
+                phone_number="+8613800000001",
+            ),
         }
 
     def _infants(self, rng, now, count, accounts):
@@ -125,23 +167,29 @@ class Command(BaseCommand):
             infant = services.infant_register(
                 by=accounts["paediatrician"],
                 display_name=f"{SURNAMES[index % len(SURNAMES)]}宝宝{index + 1}",
-                sex=rng.choice([Infant.Sex.FEMALE, Infant.Sex.MALE]), birth_at=birth_at,
-                gestational_age_weeks=ga_weeks, gestational_age_days=rng.randint(0, 6),
-                birth_weight_g=rng.randint(2500, 4200), delivering_hospital=hospital,
+                sex=rng.choice([Infant.Sex.FEMALE, Infant.Sex.MALE]),
+                birth_at=birth_at,
+                gestational_age_weeks=ga_weeks,
+                gestational_age_days=rng.randint(0, 6),
+                birth_weight_g=rng.randint(2500, 4200),
+                delivering_hospital=hospital,
                 registered_centre=centre,
                 discharged_at=min(birth_at + timedelta(hours=rng.uniform(24, 60)), now),
                 feeding=rng.choice(list(Infant.Feeding)),
                 neurotoxicity_risk_factors=(["g6pd_deficiency"] if rng.random() < 0.05 else []),
-                hyperbilirubinemia_risk_factors=(["family_phototherapy"]
-                                                 if rng.random() < 0.1 else []),
+                hyperbilirubinemia_risk_factors=(
+                    ["family_phototherapy"] if rng.random() < 0.1 else []
+                ),
             )
             guardian = accounts["guardian"] if index == 0 else None
             phone = f"+86139{index:08d}"
             services.guardian_link(
-                infant=infant, by=accounts["paediatrician"],
+                infant=infant,
+                by=accounts["paediatrician"],
                 phone_number=guardian.phone_number if guardian else phone,
                 display_name=guardian.first_name if guardian else "家长",
-                relationship="mother", consent_given_at=birth_at + timedelta(hours=20),
+                relationship="mother",
+                consent_given_at=birth_at + timedelta(hours=20),
             )
             parent = User.objects.get(phone_number=guardian.phone_number if guardian else phone)
             # Rise-peak-fall curve; one infant in six rises into danger (higher, earlier peak).
@@ -153,10 +201,14 @@ class Command(BaseCommand):
                 x = hours / peak_hours
                 mg_dl = peak_mg_dl * x * math.exp(1 - x) * rng.uniform(0.93, 1.07)
                 services.reading_record(
-                    infant=infant, method=Reading.Method.TCB_HOME,
-                    value=Decimal(round(mg_dl * 17.1)), unit="umol/L",
-                    measured_at=birth_at + timedelta(hours=hours), entered_by=parent,
-                    channel=Channel.APP, idempotency_key=uuid.UUID(int=rng.getrandbits(128)).hex,
+                    infant=infant,
+                    method=Reading.Method.TCB_HOME,
+                    value=Decimal(round(mg_dl * 17.1)),
+                    unit="umol/L",
+                    measured_at=birth_at + timedelta(hours=hours),
+                    entered_by=parent,
+                    channel=Channel.APP,
+                    idempotency_key=uuid.UUID(int=rng.getrandbits(128)).hex,
                     device_id="demo-meter",
                 )
                 readings += 1

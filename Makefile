@@ -1,0 +1,37 @@
+# The two commands of the README, and the helpers they stand on.
+#   make run   — set up, migrate the embedded SQLite database, load demo data, start API + worker
+#   make test  — set up and run the test suite (SQLite by default; DATABASE_URL for PostgreSQL)
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench clean
+
+$(INSTALLED): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+run: $(INSTALLED)
+	mkdir -p var/broker
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_data
+	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+test: $(INSTALLED)
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/readings_throughput.py
+
+clean:
+	rm -rf $(VENV) var
