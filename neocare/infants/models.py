@@ -264,3 +264,54 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paediatrician} → {self.infant} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class Assessment(models.Model):
+    """What the guideline engine said at one moment, kept as history.
+
+    One per reading, and one per observation (a parent's report of lethargy or pale stools
+    changes the advice without a new reading). Stored whole, with the guideline version, so the
+    record shows what the system said at the time even after the engine changes.
+    """
+
+    class Action(models.TextChoices):
+        ROUTINE = "routine", _("routine follow-up")
+        REPEAT_SOONER = "repeat_sooner", _("repeat measurement sooner")
+        DOCTOR_REVIEW = "doctor_review", _("community doctor review today")
+        URGENT_REFERRAL = "urgent_referral", _("urgent hospital referral")
+        EMERGENCY = "emergency", _("emergency")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="assessments")
+    reading = models.OneToOneField(
+        Reading, on_delete=models.PROTECT, null=True, blank=True, related_name="assessment"
+    )
+    observation = models.OneToOneField(
+        Observation, on_delete=models.PROTECT, null=True, blank=True, related_name="assessment"
+    )
+    # The instant assessed: the reading's measured_at or the observation's observed_at.
+    basis_at = models.DateTimeField()
+    action = models.CharField(max_length=16, choices=Action.choices)
+    # 1 (routine) … 5 (emergency): lets triage order by urgency in SQL.
+    action_level = models.PositiveSmallIntegerField()
+    # When the next measurement is due, if the guideline names a time; reminders use it.
+    next_measurement_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField()
+    guideline_version = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reading__isnull=False, observation__isnull=True)
+                | models.Q(reading__isnull=True, observation__isnull=False),
+                name="assessment_has_one_basis",
+            )
+        ]
+        indexes = [
+            # The latest assessment of an infant (GET …/assessment, triage lists).
+            models.Index(fields=["infant", "-basis_at", "-id"], name="assessment_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.basis_at:%Y-%m-%d %H:%M}"

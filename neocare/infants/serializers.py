@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from neocare.api import AwareDateTimeField, StrictModelSerializer, StrictSerializer
 from neocare.infants.models import (
+    Assessment,
     Guardianship,
     HyperbilirubinemiaRiskFactor,
     Infant,
@@ -117,6 +118,45 @@ class GuardianshipSerializer(serializers.ModelSerializer):
         ]
 
 
+class AssessmentSerializer(serializers.Serializer):
+    """The stored engine output, plus when and on what it was made. Read-only.
+
+    The declared fields document the main keys for the schema; the body is the engine's whole
+    stored result (`risk_model.guideline.Assessment.to_dict`).
+    """
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    basis_at = serializers.DateTimeField(read_only=True)
+    next_measurement_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    action = serializers.ChoiceField(choices=Assessment.Action.choices, read_only=True)
+    action_level = serializers.IntegerField(read_only=True)
+    guideline_version = serializers.CharField(read_only=True)
+    guideline_applies = serializers.BooleanField(read_only=True)
+    gap_mg_dl = serializers.FloatField(read_only=True, allow_null=True)
+    gap_umol_l = serializers.IntegerField(read_only=True, allow_null=True)
+    zone = serializers.CharField(read_only=True, allow_null=True)
+    next_measurement_hours = serializers.FloatField(read_only=True, allow_null=True)
+    thresholds = serializers.DictField(read_only=True)
+    signals = serializers.ListField(child=serializers.DictField(), read_only=True)
+    reasons = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    def to_representation(self, assessment: Assessment) -> dict:
+        stamps = super().to_representation(assessment)
+        return {
+            "id": stamps["id"],
+            "basis_at": stamps["basis_at"],
+            "next_measurement_at": stamps["next_measurement_at"],
+            **assessment.result,
+        }
+
+
+def assessment_of(record) -> dict | None:
+    try:
+        return AssessmentSerializer(record.assessment).data
+    except Assessment.DoesNotExist:  # only rows written before assessments existed
+        return None
+
+
 class UnitField(serializers.ChoiceField):
     """µmol/L or mg/dL; the app may spell micro with the µ sign."""
 
@@ -141,6 +181,7 @@ class ReadingSerializer(StrictModelSerializer):
     measured_at = AwareDateTimeField()
     idempotency_key = serializers.RegexField(**CLIENT_KEY)
     entered_by_role = serializers.CharField(source="entered_by.role", read_only=True)
+    assessment = serializers.SerializerMethodField()
 
     class Meta:
         model = Reading
@@ -158,8 +199,12 @@ class ReadingSerializer(StrictModelSerializer):
             "channel",
             "entered_by_role",
             "created_at",
+            "assessment",
         ]
         read_only_fields = ["channel", "created_at"]
+
+    def get_assessment(self, reading: Reading) -> dict | None:
+        return assessment_of(reading)
 
     # DOMAIN.md: show µmol/L as whole numbers, mg/dL to 0.1.
     def get_value_umol_l(self, reading: Reading) -> int:
@@ -202,6 +247,7 @@ class ObservationSerializer(StrictModelSerializer):
         choices=Observation.StoolColour.choices, required=False, allow_blank=True
     )
     idempotency_key = serializers.RegexField(**CLIENT_KEY)
+    assessment = serializers.SerializerMethodField()
 
     VALUE_FIELDS = (
         "weight_g",
@@ -231,8 +277,12 @@ class ObservationSerializer(StrictModelSerializer):
             "idempotency_key",
             "channel",
             "created_at",
+            "assessment",
         ]
         read_only_fields = ["channel", "created_at"]
+
+    def get_assessment(self, observation: Observation) -> dict | None:
+        return assessment_of(observation)
 
     def validate(self, attrs):
         if all(attrs.get(name) in (None, "") for name in self.VALUE_FIELDS):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
+from neocare.infants.assessments import assessment_create
 from neocare.infants.models import BreakGlassAccess, Guardianship, Infant, Observation, Reading
 from neocare.network.models import Facility, User
 from risk_model.units import to_umol_l
@@ -149,6 +150,9 @@ def _record_once(
                 **sent,
                 **derived,
             )
+            # Assessed in the same transaction: a reading is never stored without what the
+            # guideline said about it.
+            assessment_create(infant=infant, **{model._meta.model_name: record})
             audit_record(
                 actor=entered_by,
                 infant=infant,

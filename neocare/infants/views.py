@@ -14,10 +14,12 @@ from rest_framework.views import APIView
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record, audit_record_many
 from neocare.infants import services
+from neocare.infants.assessments import assessment_latest, infant_facts
 from neocare.infants.filters import InfantFilter, ObservationFilter, ReadingFilter
 from neocare.infants.models import Channel, Infant
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.serializers import (
+    AssessmentSerializer,
     BreakGlassSerializer,
     GuardianLinkSerializer,
     GuardianshipSerializer,
@@ -27,9 +29,11 @@ from neocare.infants.serializers import (
     SyncObservationSerializer,
     SyncReadingSerializer,
     SyncRequestSerializer,
+    assessment_of,
 )
 from neocare.infants.services import IdempotencyConflict
 from neocare.network.models import User
+from risk_model.guideline import assess
 
 
 def _channel_for(user: User) -> str:
@@ -101,7 +105,7 @@ class InfantViewSet(
         """GET: the infant's readings in time order. POST: record one (idempotent by key)."""
         infant = self.get_object()
         if request.method == "GET":
-            records = infant.readings.select_related("infant", "entered_by").order_by(
+            records = infant.readings.select_related("infant", "entered_by", "assessment").order_by(
                 "measured_at", "id"
             )
             return self._history(
@@ -132,7 +136,9 @@ class InfantViewSet(
         """GET: the infant's observations in time order. POST: record one (idempotent by key)."""
         infant = self.get_object()
         if request.method == "GET":
-            records = infant.observations.select_related("infant").order_by("observed_at", "id")
+            records = infant.observations.select_related("infant", "assessment").order_by(
+                "observed_at", "id"
+            )
             return self._history(
                 request, infant, records, ObservationSerializer, ObservationFilter, "observations"
             )
@@ -175,6 +181,34 @@ class InfantViewSet(
             status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
         )
 
+    @extend_schema(responses=AssessmentSerializer)
+    @action(detail=True, methods=["get"])
+    def assessment(self, request, id=None):
+        """The infant's latest assessment (by the time it was made about), as stored then.
+
+        With no reading or observation yet, the engine is asked on the spot (nothing stored):
+        it says a measurement is needed rather than calling the infant low risk.
+        """
+        infant = self.get_object()
+        audit_record(
+            actor=request.user,
+            infant=infant,
+            action=AuditEvent.Action.VIEW,
+            object_type="assessment",
+            object_id=infant.public_id,
+        )
+        latest = assessment_latest(infant)
+        if latest is None:
+            return Response(
+                {
+                    "id": None,
+                    "basis_at": None,
+                    "next_measurement_at": None,
+                    **assess(infant_facts(infant), None).to_dict(),
+                }
+            )
+        return Response(AssessmentSerializer(latest).data)
+
     @extend_schema(request=None, responses=GuardianshipSerializer)
     @action(detail=True, methods=["post"], url_path="consent/withdraw")
     def consent_withdraw(self, request, id=None):
@@ -214,6 +248,7 @@ def _record_one(user: User, serializer_class, record: dict, write) -> dict:
         "idempotency_key": key,
         "status": "created" if result.created else "duplicate",
         "id": str(result.record.public_id),
+        "assessment": assessment_of(result.record),
     }
 
 

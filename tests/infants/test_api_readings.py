@@ -46,6 +46,11 @@ def test_reading_in_umol_l_is_stored_canonically_and_shown_in_both_units(parent_
     assert response.status_code == 201
     body = response.json()
     reading = Reading.objects.get()
+    assessment = body.pop("assessment")
+    assert (assessment["id"], assessment["guideline_version"]) == (
+        str(reading.assessment.public_id),
+        "AAP-2022/neocare-engine-1",
+    )
     assert body == {
         "id": str(reading.public_id),
         "infant": str(infant.public_id),

@@ -46,6 +46,8 @@ def test_sync_reports_each_record_and_keeps_the_good_ones(world, client_for):
 
     assert response.status_code == 200
     results = response.json()
+    actions = [r.pop("assessment", {}).get("action") for r in results["readings"]]
+    assert actions == ["routine", None, None, "routine"]  # 180 µmol/L, 10.5 mg/dL at ~46 h
     ids = {r.public_id: r.idempotency_key for r in Reading.objects.all()}
     assert results["readings"] == [
         {
@@ -127,6 +129,7 @@ def test_reading_posted_by_app_then_resent_by_sync_is_a_duplicate(world, client_
         format="json",
     )
     synced = client.post("/api/v1/sync/", {"readings": [body]}, format="json").json()
+    assert synced["readings"][0].pop("assessment") == direct.json()["assessment"]
     assert synced["readings"] == [
         {"idempotency_key": "sync-key-301", "status": "duplicate", "id": direct.json()["id"]}
     ]

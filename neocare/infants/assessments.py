@@ -1,0 +1,104 @@
+"""From an infant's stored record to the guideline engine's plain facts, and back.
+
+The one place that translates Django rows into `risk_model` facts, so training, serving and the
+console (later) read an infant the same way.
+"""
+
+from datetime import datetime, timedelta
+
+from neocare.infants.models import Assessment, Infant, Observation, Reading
+from risk_model.guideline import (
+    InfantFacts,
+    Method,
+    ObservationFacts,
+    ReadingFacts,
+    assess,
+)
+
+METHODS = {
+    Reading.Method.TCB_HOME: Method.TCB,
+    Reading.Method.TCB_CLINIC: Method.TCB,
+    Reading.Method.TSB_LAB: Method.TSB,
+    Reading.Method.VISUAL: Method.VISUAL,
+}
+STOOL_PALE = {Observation.StoolColour.PALE: True, Observation.StoolColour.NORMAL: False}
+
+
+def infant_facts(infant: Infant) -> InfantFacts:
+    factors = infant.neurotoxicity_risk_factors
+    return InfantFacts(
+        gestational_age_weeks=infant.gestational_age_weeks,
+        gestational_age_days=infant.gestational_age_days,
+        birth_weight_g=infant.birth_weight_g,
+        neurotoxicity_risk=None if factors is None else bool(factors),
+        feeding=infant.feeding,
+    )
+
+
+def reading_facts(infant: Infant, reading: Reading) -> ReadingFacts:
+    return ReadingFacts(
+        age_hours=infant.age_hours_at(reading.measured_at),
+        value=float(reading.value_as_sent),
+        unit=reading.unit_as_sent,
+        method=METHODS[reading.method],
+    )
+
+
+def observation_facts(infant: Infant, observation: Observation) -> ObservationFacts:
+    return ObservationFacts(
+        age_hours=infant.age_hours_at(observation.observed_at),
+        stool_pale=STOOL_PALE.get(observation.stool_colour),
+        poor_feeding=observation.poor_feeding,
+        lethargy=observation.lethargy,
+        high_pitched_cry=observation.high_pitched_cry,
+        arching=observation.arching,
+        weight_g=observation.weight_g,
+    )
+
+
+def assessment_create(
+    *, infant: Infant, reading: Reading | None = None, observation: Observation | None = None
+) -> Assessment:
+    """Assess the infant at a new reading or observation, from the record up to that moment.
+
+    Only what was measured or observed at or before the basis instant is used (a reading synced
+    late is judged on what came before it, not after). Called inside the transaction that
+    creates the reading or observation, so both commit together.
+    """
+    basis_at: datetime = reading.measured_at if reading else observation.observed_at
+    readings = list(infant.readings.filter(measured_at__lte=basis_at).order_by("measured_at", "id"))
+    if reading is None:
+        reading = readings[-1] if readings else None
+    previous = [
+        reading_facts(infant, r)
+        for r in readings
+        if reading is not None and r.pk != reading.pk and r.measured_at <= reading.measured_at
+    ]
+    observations = [
+        observation_facts(infant, o)
+        for o in infant.observations.filter(observed_at__lte=basis_at).order_by("observed_at")
+    ]
+    result = assess(
+        infant_facts(infant),
+        reading_facts(infant, reading) if reading else None,
+        previous,
+        observations,
+    )
+    hours = result.next_measurement_hours
+    return Assessment.objects.create(
+        infant=infant,
+        reading=reading if observation is None else None,
+        observation=observation,
+        basis_at=basis_at,
+        action=result.action.code,
+        action_level=int(result.action),
+        next_measurement_at=reading.measured_at + timedelta(hours=hours)
+        if reading is not None and hours is not None
+        else None,
+        result=result.to_dict(),
+        guideline_version=result.guideline_version,
+    )
+
+
+def assessment_latest(infant: Infant) -> Assessment | None:
+    return infant.assessments.order_by("-basis_at", "-id").first()
