@@ -249,7 +249,7 @@ def _signals(
     signals: list[Signal] = []
     age = reading.age_hours if reading else None
 
-    if not th.applies:
+    if not th.applies and reading is not None:
         signals.append(Signal("outside_guideline", Action.DOCTOR_REVIEW, {"reason": th.reason}))
     elif infant.neurotoxicity_risk is None:
         signals.append(Signal("neurotoxicity_risk_not_assessed", Action.ROUTINE))
@@ -357,10 +357,14 @@ def assess(
     nothing after the reading may be passed in.
     """
     age = reading.age_hours if reading else None
-    th = thresholds(
-        ga_weeks=infant.gestational_age_weeks,
-        age_hours=age,
-        neurotoxicity_risk=infant.neurotoxicity_risk,
+    th = (
+        thresholds(
+            ga_weeks=infant.gestational_age_weeks,
+            age_hours=age,
+            neurotoxicity_risk=infant.neurotoxicity_risk,
+        )
+        if reading is not None
+        else Thresholds(applies=False, reason="no_reading")
     )
     result = Assessment(action=Action.ROUTINE, guideline_applies=th.applies, thresholds=th)
     reason_codes: list[str] = []
@@ -406,6 +410,8 @@ def assess(
             if percentiles is not None and _bhutani_applies(infant):
                 result.zone = bhutani_zone(value_mg_dl, percentiles)
     else:
+        # Nothing measured is not "low risk": ask for a measurement.
+        result.action = Action.REPEAT_SOONER
         reason_codes.append("no_reading")
 
     result.signals = _signals(infant, reading, previous, observations, th)

@@ -134,8 +134,8 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Beyond 28 days: AAP 2022 thresholds do not apply; clinician review.",
     ),
     "no_reading": (
-        "还没有胆红素测量值。",
-        "There is no bilirubin measurement yet.",
+        "还没有胆红素测量值，请测量一次。",
+        "There is no bilirubin measurement yet; please measure.",
         "尚无胆红素测量值：仅依据观察评估。",
         "No bilirubin reading yet: assessed on observations only.",
     ),
@@ -146,8 +146,8 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Guideline does not apply: clinician review.",
     ),
     "neurotoxicity_risk_not_assessed": (
-        "",
-        "",
+        "医生会核实宝宝的其他风险因素。",
+        "Your doctor will check your baby's other risk factors.",
         "神经毒性风险因素未评估：已按“有风险”较低阈值计算，请核实。",
         "Neurotoxicity risk factors not assessed: the lower with-risk thresholds were used; please "
         "confirm.",
