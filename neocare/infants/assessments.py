@@ -21,6 +21,9 @@ METHODS = {
     Reading.Method.TSB_LAB: Method.TSB,
     Reading.Method.VISUAL: Method.VISUAL,
 }
+# How many of the latest readings the engine is shown. Ample for the rate of rise: even a reading
+# every hour leaves a day of history.
+HISTORY_READINGS = 24
 STOOL_PALE = {Observation.StoolColour.PALE: True, Observation.StoolColour.NORMAL: False}
 
 
@@ -66,7 +69,10 @@ def assessment_create(
     creates the reading or observation, so both commit together.
     """
     basis_at: datetime = reading.measured_at if reading else observation.observed_at
-    readings = list(infant.readings.filter(measured_at__lte=basis_at).order_by("measured_at", "id"))
+    # The engine needs only recent readings (the rate of rise looks at the latest one at least
+    # an hour earlier); a bounded window keeps one POST cheap however long the history grows.
+    recent = infant.readings.filter(measured_at__lte=basis_at).order_by("-measured_at", "-id")
+    readings = list(reversed(recent[:HISTORY_READINGS]))
     if reading is None:
         reading = readings[-1] if readings else None
     previous = [
