@@ -109,6 +109,11 @@ ZH_HANS = {
     "phone number": "电话号码",
     "language": "语言",
     "A %(role)s must be attached to a %(tier)s.": "%(role)s必须隶属于%(tier)s。",
+    "routine follow-up": "常规随访",
+    "repeat measurement sooner": "提前复测",
+    "community doctor review today": "今日社区医生评估",
+    "urgent hospital referral": "紧急转诊至医院",
+    "emergency": "急症",
 }
 
 
