@@ -64,6 +64,16 @@ class InfantViewSet(
         # The selector alone decides; list filters (?district=…) do not apply to one record.
         return get_object_or_404(self.get_queryset(), public_id=self.kwargs["id"])
 
+    def _audit_view(self, infant: Infant, what: str) -> None:
+        """Every read of an infant's record leaves a row: who, role, which part."""
+        audit_record(
+            actor=self.request.user,
+            infant=infant,
+            action=AuditEvent.Action.VIEW,
+            object_type=what,
+            object_id=infant.public_id,
+        )
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         audit_record_many(
@@ -73,13 +83,7 @@ class InfantViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         infant = self.get_object()
-        audit_record(
-            actor=request.user,
-            infant=infant,
-            action=AuditEvent.Action.VIEW,
-            object_type="infant",
-            object_id=infant.public_id,
-        )
+        self._audit_view(infant, "infant")
         return Response(self.get_serializer(infant).data)
 
     def perform_create(self, serializer):
@@ -90,13 +94,7 @@ class InfantViewSet(
     def _history(self, request, infant, records, serializer_class, filterset_class, name):
         records = filterset_class(request.query_params, queryset=records, request=request).qs
         page = self.paginate_queryset(records)
-        audit_record(
-            actor=request.user,
-            infant=infant,
-            action=AuditEvent.Action.VIEW,
-            object_type=name,
-            object_id=infant.public_id,
-        )
+        self._audit_view(infant, name)
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
     @extend_schema(request=ReadingSerializer, responses=ReadingSerializer)
@@ -168,13 +166,7 @@ class InfantViewSet(
             serializer.is_valid(raise_exception=True)
             services.guardian_link(infant=infant, by=request.user, **serializer.validated_data)
         else:
-            audit_record(
-                actor=request.user,
-                infant=infant,
-                action=AuditEvent.Action.VIEW,
-                object_type="guardians",
-                object_id=infant.public_id,
-            )
+            self._audit_view(infant, "guardians")
         guardianships = infant.guardianships.select_related("guardian").order_by("id")
         return Response(
             GuardianshipSerializer(guardianships, many=True).data,
@@ -190,13 +182,7 @@ class InfantViewSet(
         it says a measurement is needed rather than calling the infant low risk.
         """
         infant = self.get_object()
-        audit_record(
-            actor=request.user,
-            infant=infant,
-            action=AuditEvent.Action.VIEW,
-            object_type="assessment",
-            object_id=infant.public_id,
-        )
+        self._audit_view(infant, "assessment")
         latest = assessment_latest(infant)
         if latest is None:
             return Response(
