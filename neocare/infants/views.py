@@ -40,6 +40,34 @@ def _channel_for(user: User) -> str:
     return Channel.APP if user.role == User.Role.GUARDIAN else Channel.CLINICIAN
 
 
+def _write_reading(infant: Infant, data: dict, user: User, channel: str):
+    """Validated reading fields → the service (shared by the nested route and the sync)."""
+    return services.reading_record(
+        infant=infant,
+        method=data["method"],
+        value=data["value_as_sent"],
+        unit=data["unit_as_sent"],
+        measured_at=data["measured_at"],
+        device_id=data.get("device_id", ""),
+        idempotency_key=data["idempotency_key"],
+        entered_by=user,
+        channel=channel,
+    )
+
+
+def _write_observation(infant: Infant, data: dict, user: User, channel: str):
+    """Validated observation fields → the service (shared by the nested route and the sync)."""
+    values = {k: v for k, v in data.items() if k not in ("observed_at", "idempotency_key")}
+    return services.observation_record(
+        infant=infant,
+        observed_at=data["observed_at"],
+        idempotency_key=data["idempotency_key"],
+        entered_by=user,
+        channel=channel,
+        **values,
+    )
+
+
 class InfantViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -111,17 +139,8 @@ class InfantViewSet(
             )
         serializer = ReadingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        result = services.reading_record(
-            infant=infant,
-            method=data["method"],
-            value=data["value_as_sent"],
-            unit=data["unit_as_sent"],
-            measured_at=data["measured_at"],
-            device_id=data.get("device_id", ""),
-            idempotency_key=data["idempotency_key"],
-            entered_by=request.user,
-            channel=_channel_for(request.user),
+        result = _write_reading(
+            infant, serializer.validated_data, request.user, _channel_for(request.user)
         )
         return Response(
             ReadingSerializer(result.record).data,
@@ -142,14 +161,8 @@ class InfantViewSet(
             )
         serializer = ObservationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        values = dict(serializer.validated_data)
-        result = services.observation_record(
-            infant=infant,
-            observed_at=values.pop("observed_at"),
-            idempotency_key=values.pop("idempotency_key"),
-            entered_by=request.user,
-            channel=_channel_for(request.user),
-            **values,
+        result = _write_observation(
+            infant, serializer.validated_data, request.user, _channel_for(request.user)
         )
         return Response(
             ObservationSerializer(result.record).data,
@@ -252,27 +265,10 @@ class SyncView(APIView):
         user = request.user
 
         def write_reading(infant, data):
-            return services.reading_record(
-                infant=infant,
-                method=data["method"],
-                value=data["value_as_sent"],
-                unit=data["unit_as_sent"],
-                measured_at=data["measured_at"],
-                device_id=data.get("device_id", ""),
-                idempotency_key=data["idempotency_key"],
-                entered_by=user,
-                channel=Channel.SYNC,
-            )
+            return _write_reading(infant, data, user, Channel.SYNC)
 
         def write_observation(infant, data):
-            return services.observation_record(
-                infant=infant,
-                observed_at=data.pop("observed_at"),
-                idempotency_key=data.pop("idempotency_key"),
-                entered_by=user,
-                channel=Channel.SYNC,
-                **data,
-            )
+            return _write_observation(infant, data, user, Channel.SYNC)
 
         return Response(
             {
