@@ -1,5 +1,6 @@
 """API plumbing shared by every app: error mapping and strict input fields."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -13,12 +14,18 @@ from neocare.infants.services import IdempotencyConflict
 
 
 def exception_handler(exc, context):
-    """Map service errors to HTTP: field errors → 400, key reuse → 409; the rest as DRF does."""
+    """Map service errors to HTTP: field errors → 400, key reuse → 409, oversized body → 413;
+    the rest as DRF does."""
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = ValidationError(detail)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": _("The request body is too large; send fewer records at a time.")},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, IdempotencyConflict):
         return Response({"idempotency_key": [str(exc)]}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

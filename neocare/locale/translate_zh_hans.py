@@ -114,6 +114,7 @@ ZH_HANS = {
     "community doctor review today": "今日社区医生评估",
     "urgent hospital referral": "紧急转诊至医院",
     "emergency": "急症",
+    "The request body is too large; send fewer records at a time.": "请求内容过大；请分批发送较少的记录。",
 }
 
 

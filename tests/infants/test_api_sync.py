@@ -134,3 +134,16 @@ def test_reading_posted_by_app_then_resent_by_sync_is_a_duplicate(world, client_
         {"idempotency_key": "sync-key-301", "status": "duplicate", "id": direct.json()["id"]}
     ]
     assert Reading.objects.get().channel == "app"
+
+
+def test_oversized_body_is_refused_before_parsing(world, client_for):
+    # Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) bounds a JSON body; 500 readings are ~150 kB.
+    too_many = [reading(world.ours, f"big-key-{i:06d}", device_id="m" * 60) for i in range(12000)]
+    response = client_for(world.personas["guardian"]).post(
+        "/api/v1/sync/", {"readings": too_many}, format="json"
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The request body is too large; send fewer records at a time."
+    }
+    assert Reading.objects.count() == 0
