@@ -99,11 +99,6 @@ def _bhutani() -> tuple[list[int], dict[str, list[float]]]:
     return hours, tracks
 
 
-def bhutani_hours() -> tuple[int, int]:
-    hours, _ = _bhutani()
-    return hours[0], hours[-1]
-
-
 def bhutani_percentiles(age_hours: float) -> Percentiles | None:
     """The three tracks at `age_hours`, or None outside the digitised hours (12–148 h)."""
     hours, tracks = _bhutani()

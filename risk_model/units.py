@@ -24,9 +24,3 @@ def to_mg_dl(value: float, unit: Unit | str) -> float:
     """Convert a bilirubin value in `unit` to mg/dL."""
     unit = Unit(unit)
     return float(value) / UMOL_L_PER_MG_DL if unit is Unit.UMOL_L else float(value)
-
-
-def convert(value: float, from_unit: Unit | str, to_unit: Unit | str) -> float:
-    return (
-        to_umol_l(value, from_unit) if Unit(to_unit) is Unit.UMOL_L else to_mg_dl(value, from_unit)
-    )

@@ -203,6 +203,13 @@ class Reading(models.Model):
         return f"{self.value_as_sent} {self.unit_as_sent} at {self.measured_at:%Y-%m-%d %H:%M}"
 
 
+# Stool colour cards (Taiwan's infant stool colour card, used by China's screening programmes):
+# six photographs; numbers 1–3 are the pale, abnormal stools that suggest biliary atresia.
+# The card's own definition, kept with its name so a second card can be added beside it.
+STOOL_CARD_NUMBERS = range(1, 7)
+STOOL_CARD_PALE_NUMBERS = frozenset({1, 2, 3})
+
+
 class Observation(models.Model):
     """What a parent notices between readings. Each field is optional; at least one is given."""
 

@@ -8,7 +8,7 @@ so callers answer 404, never 403.
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from neocare.infants.models import Infant, Observation, Reading
+from neocare.infants.models import Infant
 from neocare.network.models import User
 
 
@@ -33,11 +33,3 @@ def infants_visible_to(user: User) -> QuerySet[Infant]:
         case _:
             # Health administrators see aggregates only; unknown roles see nothing.
             return infants.none()
-
-
-def readings_visible_to(user: User) -> QuerySet[Reading]:
-    return Reading.objects.filter(infant__in=infants_visible_to(user))
-
-
-def observations_visible_to(user: User) -> QuerySet[Observation]:
-    return Observation.objects.filter(infant__in=infants_visible_to(user))

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from neocare.api import AwareDateTimeField, StrictModelSerializer, StrictSerializer
 from neocare.infants.models import (
+    STOOL_CARD_NUMBERS,
     Assessment,
     Guardianship,
     HyperbilirubinemiaRiskFactor,
@@ -241,7 +242,10 @@ class ObservationSerializer(StrictModelSerializer):
         min_value=0, max_value=40, required=False, allow_null=True
     )
     stool_card_number = serializers.IntegerField(
-        min_value=1, max_value=6, required=False, allow_null=True
+        min_value=min(STOOL_CARD_NUMBERS),
+        max_value=max(STOOL_CARD_NUMBERS),
+        required=False,
+        allow_null=True,
     )
     stool_colour = serializers.ChoiceField(
         choices=Observation.StoolColour.choices, required=False, allow_blank=True

@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.assessments import assessment_create
-from neocare.infants.models import BreakGlassAccess, Guardianship, Infant, Observation, Reading
+from neocare.infants.models import (
+    STOOL_CARD_PALE_NUMBERS,
+    BreakGlassAccess,
+    Guardianship,
+    Infant,
+    Observation,
+    Reading,
+)
 from neocare.network.models import Facility, User
 from risk_model.units import to_umol_l
 
@@ -36,13 +43,6 @@ T = TypeVar("T")
 class Recorded(Generic[T]):
     record: T
     created: bool
-
-
-# Stool colour cards (Taiwan's infant stool colour card, used by China's screening programmes):
-# six photographs; numbers 1–3 are the pale, abnormal stools that suggest biliary atresia.
-# The card's own definition, kept with its name so a second card can be added beside it.
-STOOL_CARD_NUMBERS = range(1, 7)
-STOOL_CARD_PALE_NUMBERS = frozenset({1, 2, 3})
 
 
 def _check_not_in_future(field: str, instant: datetime) -> None:
