@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
@@ -75,8 +76,6 @@ class InfantSerializer(StrictModelSerializer):
         read_only_fields = ["created_at"]
 
     def get_age_hours(self, infant: Infant) -> float:
-        from django.utils import timezone
-
         return round(infant.age_hours_at(timezone.now()), 1)
 
     def to_representation(self, infant):
@@ -231,6 +230,19 @@ class ReadingSerializer(StrictModelSerializer):
         return attrs
 
 
+# What a parent can report; an observation must carry at least one of them.
+OBSERVATION_VALUE_FIELDS = (
+    "weight_g",
+    "feeds_per_day",
+    "stool_card_number",
+    "stool_colour",
+    "poor_feeding",
+    "lethargy",
+    "high_pitched_cry",
+    "arching",
+)
+
+
 class ObservationSerializer(StrictModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     infant = serializers.UUIDField(source="infant.public_id", read_only=True)
@@ -253,31 +265,13 @@ class ObservationSerializer(StrictModelSerializer):
     idempotency_key = serializers.RegexField(**CLIENT_KEY)
     assessment = serializers.SerializerMethodField()
 
-    VALUE_FIELDS = (
-        "weight_g",
-        "feeds_per_day",
-        "stool_card_number",
-        "stool_colour",
-        "poor_feeding",
-        "lethargy",
-        "high_pitched_cry",
-        "arching",
-    )
-
     class Meta:
         model = Observation
         fields = [
             "id",
             "infant",
             "observed_at",
-            "weight_g",
-            "feeds_per_day",
-            "stool_card_number",
-            "stool_colour",
-            "poor_feeding",
-            "lethargy",
-            "high_pitched_cry",
-            "arching",
+            *OBSERVATION_VALUE_FIELDS,
             "idempotency_key",
             "channel",
             "created_at",
@@ -289,7 +283,7 @@ class ObservationSerializer(StrictModelSerializer):
         return assessment_of(observation)
 
     def validate(self, attrs):
-        if all(attrs.get(name) in (None, "") for name in self.VALUE_FIELDS):
+        if all(attrs.get(name) in (None, "") for name in OBSERVATION_VALUE_FIELDS):
             raise serializers.ValidationError(
                 {
                     "non_field_errors": [
