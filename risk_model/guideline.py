@@ -230,13 +230,25 @@ def _follow_up(
     )
 
 
-def _latest(observations: Sequence[ObservationFacts], name: str):
-    """The most recent report of one sign (a later "no" clears an earlier "yes")."""
-    for observation in sorted(observations, key=lambda o: o.age_hours, reverse=True):
-        value = getattr(observation, name)
-        if value is not None:
-            return value, observation.age_hours
-    return None, None
+REPORTED_SIGNS = (
+    "stool_pale",
+    "poor_feeding",
+    "lethargy",
+    "high_pitched_cry",
+    "arching",
+    "weight_g",
+)
+
+
+def _latest_reports(observations: Sequence[ObservationFacts]) -> dict:
+    """The most recent report of each sign (a later "no" clears an earlier "yes")."""
+    latest: dict = {}
+    for observation in sorted(observations, key=lambda o: o.age_hours):
+        for name in REPORTED_SIGNS:
+            value = getattr(observation, name)
+            if value is not None:
+                latest[name] = value
+    return latest
 
 
 def _signals(
@@ -294,20 +306,20 @@ def _signals(
         if Method(reading.method) is Method.VISUAL:
             signals.append(Signal("visual_estimate", Action.REPEAT_SOONER))
 
-    pale, _ = _latest(observations, "stool_pale")
-    if pale:
+    reported = _latest_reports(observations)
+    if reported.get("stool_pale"):
         signals.append(Signal("pale_stool", Action.DOCTOR_REVIEW))
 
     danger = [
         name
         for name in ("poor_feeding", "lethargy", "high_pitched_cry", "arching")
-        if _latest(observations, name)[0]
+        if reported.get(name)
     ]
     if danger:
         # DOMAIN.md: possible acute bilirubin encephalopathy, an emergency whatever the number.
         signals.append(Signal("encephalopathy_signs", Action.EMERGENCY, {"signs": danger}))
 
-    weight, _ = _latest(observations, "weight_g")
+    weight = reported.get("weight_g")
     if weight is not None and infant.birth_weight_g:
         loss = (infant.birth_weight_g - weight) / infant.birth_weight_g
         if loss > WEIGHT_LOSS_MAX_FRACTION:
