@@ -75,11 +75,8 @@ def assessment_create(
     readings = list(reversed(recent[:HISTORY_READINGS]))
     if reading is None:
         reading = readings[-1] if readings else None
-    previous = [
-        reading_facts(infant, r)
-        for r in readings
-        if reading is not None and r.pk != reading.pk and r.measured_at <= reading.measured_at
-    ]
+    # Every reading fetched is at or before `reading` (the query stops at the basis instant).
+    previous = [reading_facts(infant, r) for r in readings if r.pk != reading.pk]
     observations = [
         observation_facts(infant, o)
         for o in infant.observations.filter(observed_at__lte=basis_at).order_by("observed_at")
