@@ -1,14 +1,21 @@
-"""Command-line calculator over the guideline engine, for clinicians and for checking the engine
-without the server. Prints one JSON object.
+"""Command line of the clinical core, without Django.
 
+Guideline calculator (prints one JSON object):
     python -m risk_model thresholds --ga 37+2 --age-hours 40.5 [--neurotoxicity-risk]
     python -m risk_model assess --ga 37+2 --age-hours 40.5 --value 250 --unit umol/L \\
         [--method tcb|tsb|visual] [--neurotoxicity-risk] [--birth-weight-g 3200]
+
+Risk model (progress on stderr):
+    python -m risk_model simulate --infants N --seed S --out DIR [--truth-every-hours H]
+    python -m risk_model train [--infants N] [--seed S] [--out var/risk_model.skops]
+    python -m risk_model evaluate [--model var/risk_model.skops] [--infants N] [--seed S] \\
+        [--plot FILE.png] [--json]
 """
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from risk_model.guideline import (
     GUIDELINE_VERSION,
@@ -19,6 +26,8 @@ from risk_model.guideline import (
     thresholds,
 )
 from risk_model.units import Unit
+
+DEFAULT_MODEL_PATH = Path("var/risk_model.skops")
 
 
 def _gestational_age(text: str) -> tuple[int, int]:
@@ -64,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument(
                 "--birth-weight-g", type=int, default=None, help="needed for the Bhutani zone"
             )
+    add_model_commands(commands, DEFAULT_MODEL_PATH)
     args = parser.parse_args(argv)
+    if args.command in MODEL_COMMANDS:
+        return run_model_command(args, sys.stdout)
     weeks, days = args.ga
 
     if args.command == "thresholds":
@@ -94,6 +106,91 @@ def main(argv: list[str] | None = None) -> int:
         out = assess(infant, reading).to_dict()
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+    return 0
+
+
+MODEL_COMMANDS = ("simulate", "train", "evaluate")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def add_model_commands(commands, default_model: Path) -> None:
+    """The simulate/train/evaluate subcommands."""
+    sub = commands.add_parser("simulate", help="write a SYNTHETIC cohort as CSV files")
+    sub.add_argument("--infants", type=_positive, required=True)
+    sub.add_argument("--seed", type=int, required=True)
+    sub.add_argument("--out", type=Path, required=True, help="directory for the CSV files")
+    sub.add_argument("--truth-every-hours", type=float, default=None)
+    sub = commands.add_parser("train", help="train and save the risk model")
+    add_train_options(sub, default_model)
+    sub = commands.add_parser("evaluate", help="evaluate a saved model on a held-out cohort")
+    add_evaluate_options(sub, default_model)
+
+
+def add_train_options(parser, default_model: Path) -> None:
+    from risk_model import workflows as w
+
+    parser.add_argument("--infants", type=_positive, default=w.DEFAULT_TRAIN_INFANTS)
+    parser.add_argument("--seed", type=int, default=w.DEFAULT_TRAIN_SEED)
+    parser.add_argument("--out", type=Path, default=default_model, help="model file to write")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def add_evaluate_options(parser, default_model: Path) -> None:
+    from risk_model import workflows as w
+
+    parser.add_argument("--model", type=Path, default=default_model, help="model file to read")
+    parser.add_argument("--infants", type=_positive, default=w.DEFAULT_EVALUATE_INFANTS)
+    parser.add_argument("--seed", type=int, default=w.DEFAULT_EVALUATE_SEED)
+    parser.add_argument("--plot", type=Path, default=None, help="write a calibration plot (PNG)")
+    parser.add_argument("--json", action="store_true", help="print the table as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def run_model_command(args, stream) -> int:
+    """Run simulate/train/evaluate from parsed options; errors are one line on stderr."""
+    from risk_model import workflows as w
+    from risk_model.model import ModelFileError
+
+    try:
+        if args.command == "simulate":
+            counts = w.simulate_to_csv(
+                n_infants=args.infants,
+                seed=args.seed,
+                out=args.out,
+                truth_every_hours=args.truth_every_hours,
+            )
+            for name, rows in counts.items():
+                stream.write(f"{args.out / name}: {rows} rows\n")
+        elif args.command == "train":
+            meta = w.train_to_file(
+                n_infants=args.infants, seed=args.seed, out=args.out, quiet=args.quiet
+            )
+            stream.write(f"saved {args.out}: {meta['model_version']}\n")
+            chosen = meta["validation_metrics"][meta["selected"]]
+            stream.write(
+                f"selected {meta['selected']} ({meta['selection_rule']}): validation AUROC "
+                f"{chosen['auroc']:.4f}, flagged at sensitivity 0.98 "
+                f"{chosen['flagged_share_at_sensitivity_98']:.2%}\n"
+            )
+        else:
+            w.evaluate_file(
+                model_path=args.model,
+                n_infants=args.infants,
+                seed=args.seed,
+                plot=args.plot,
+                as_json=args.json,
+                stream=stream,
+                quiet=args.quiet,
+            )
+    except (ModelFileError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
     return 0
 
 

@@ -86,6 +86,10 @@ class InfantFacts:
     # True/False when assessed; None when not assessed (the lower, with-risk curves are used).
     neurotoxicity_risk: bool | None = None
     feeding: str | None = None
+    # The recorded factors themselves (codes of neocare.infants.models), for the risk model:
+    # None = neurotoxicity factors not assessed.
+    neurotoxicity_factors: tuple[str, ...] | None = None
+    hyperbilirubinemia_factors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ class Assessment:
     next_measurement_window_hours: tuple[float, float] | None = None
     reasons: list[dict] = field(default_factory=list)
     guideline_version: str = GUIDELINE_VERSION
+    # The risk model's view (risk_model.serving.Prediction.to_dict()), None when not asked.
+    risk_model: dict | None = None
 
     def to_dict(self) -> dict:
         """The stable JSON shape (CLI, API, stored history)."""

@@ -204,6 +204,40 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "黄疸持续 ≥ {limit_days} 天：查总胆红素及直接（结合）胆红素。",
         "Jaundice at ≥ {limit_days} days: measure total and direct (conjugated) bilirubin.",
     ),
+    "model_watch": (
+        "根据宝宝近来的读数，黄疸可能继续升高，请在 {next_h} 小时内再测一次。",
+        "From your baby's recent readings the jaundice may keep rising: measure again within {next_h} hours.",
+        "风险模型：72 小时内达光疗阈值的概率 {probability}（≥ 观察线 {cut}），提前复测。主要因素：{drivers}。",
+        "Risk model: {probability} probability of reaching the phototherapy threshold within 72 h (≥ watch line {cut}); repeat sooner. Mainly: {drivers}.",
+    ),
+    "model_review": (
+        "根据宝宝近来的读数，几天内可能需要治疗，请今天联系社区医生。",
+        "From your baby's recent readings treatment may be needed in the next few days: contact your community doctor today.",
+        "风险模型：72 小时内达光疗阈值的概率 {probability}（≥ {cut}），今日需医生评估。主要因素：{drivers}。",
+        "Risk model: {probability} probability of reaching the phototherapy threshold within 72 h (≥ {cut}); doctor review today. Mainly: {drivers}.",
+    ),
+}
+
+# What pushed the model's probability up, one phrase per feature group (clinician-facing).
+# Placeholders are the row's feature values, preformatted.
+DRIVER_TEXTS: dict[str, tuple[str, str]] = {
+    "level": (
+        "距光疗阈值 {gap} mg/dL（列线图位置 z={z}）",
+        "{gap} mg/dL below the phototherapy threshold (nomogram z={z})",
+    ),
+    "rise": ("上升 {rise} mg/dL/h（间隔 {since} h）", "rising {rise} mg/dL/h over {since} h"),
+    "age": ("日龄 {age} 小时", "age {age} h"),
+    "gestation": ("胎龄 {ga} 周、出生体重 {bw} g", "gestation {ga} weeks, birth weight {bw} g"),
+    "haemolysis": (
+        "溶血风险（G6PD 缺乏或同族免疫）",
+        "haemolysis risk (G6PD deficiency or isoimmune)",
+    ),
+    "family": ("父母或兄姐曾需光疗", "a parent or sibling needed phototherapy"),
+    "intake": ("喂养（纯母乳或摄入不足）", "feeding (exclusive breastfeeding or poor intake)"),
+    "weight_loss": ("体重下降 {loss}%", "weight loss {loss}%"),
+    "bruising": ("头皮血肿或明显瘀伤", "scalp haematoma or bruising"),
+    "method": ("测量方法", "measurement method"),
+    "photo": ("照片估计 {photo} mg/dL", "photo estimate {photo} mg/dL"),
 }
 
 METHOD_NAMES = {"tcb": "TcB", "tsb": "TSB", "visual": "visual"}
@@ -234,6 +268,9 @@ def _context(ctx: dict) -> dict:
         "loss": ctx.get("weight_loss_loss_percent", "?"),
         "limit_days": ctx.get("prolonged_jaundice_limit_days", "?"),
         "signs": ", ".join(ctx.get("encephalopathy_signs_signs", [])),
+        "probability": ctx.get("model_probability_text", "?"),
+        "cut": ctx.get("model_cut_text", "?"),
+        "drivers": ctx.get("model_drivers_text", {}),
     }
     return defaultdict(lambda: "?", values)
 
@@ -241,8 +278,20 @@ def _context(ctx: dict) -> dict:
 def reason(code: str, ctx: dict) -> dict:
     parent_zh, parent_en, doctor_zh, doctor_en = TEXTS[code]
     values = _context(ctx)
+    drivers = values["drivers"]
+    zh, en = dict(values), dict(values)
+    if isinstance(drivers, dict):  # per-language text of the model's drivers
+        zh["drivers"], en["drivers"] = drivers.get("zh-hans", "?"), drivers.get("en", "?")
+    zh, en = defaultdict(lambda: "?", zh), defaultdict(lambda: "?", en)
     return {
         "code": code,
-        "parent": {"zh-hans": parent_zh.format_map(values), "en": parent_en.format_map(values)},
-        "clinician": {"zh-hans": doctor_zh.format_map(values), "en": doctor_en.format_map(values)},
+        "parent": {"zh-hans": parent_zh.format_map(zh), "en": parent_en.format_map(en)},
+        "clinician": {"zh-hans": doctor_zh.format_map(zh), "en": doctor_en.format_map(en)},
     }
+
+
+def driver_text(group: str, values: dict) -> dict:
+    """One driver of the model's probability in both languages, from the row's values."""
+    zh, en = DRIVER_TEXTS[group]
+    filled = defaultdict(lambda: "?", values)
+    return {"zh-hans": zh.format_map(filled), "en": en.format_map(filled)}

@@ -70,6 +70,11 @@ def aap_threshold_mg_dl(
     return _interpolate(row, AAP_FIRST_HOUR, 1, hour)
 
 
+def aap_row(kind: Kind, *, ga_weeks: int, neurotoxicity_risk: bool) -> list[float]:
+    """One AAP 2022 curve, hours 1..336 (index 0 = hour 1), for vectorised use."""
+    return list(_aap()[(kind, neurotoxicity_risk, min(ga_weeks, AAP_MAX_GA_WEEKS))])
+
+
 class Zone(StrEnum):
     LOW = "low"
     LOW_INTERMEDIATE = "low_intermediate"
@@ -85,7 +90,7 @@ class Percentiles:
 
 
 @cache
-def _bhutani() -> tuple[list[int], dict[str, list[float]]]:
+def bhutani_table() -> tuple[list[int], dict[str, list[float]]]:
     hours: list[int] = []
     tracks: dict[str, list[float]] = {"p40": [], "p75": [], "p95": []}
     with files("risk_model.data").joinpath("bhutani_nomogram.csv").open() as f:
@@ -101,7 +106,7 @@ def _bhutani() -> tuple[list[int], dict[str, list[float]]]:
 
 def bhutani_percentiles(age_hours: float) -> Percentiles | None:
     """The three tracks at `age_hours`, or None outside the digitised hours (12–148 h)."""
-    hours, tracks = _bhutani()
+    hours, tracks = bhutani_table()
     if not hours[0] <= age_hours <= hours[-1]:
         return None
     step = hours[1] - hours[0]
