@@ -143,6 +143,10 @@ SYNC_MAX_RECORDS = 500
 # How long a paediatrician's break-glass access to one infant lasts.
 BREAK_GLASS_DURATION_HOURS = env.int("BREAK_GLASS_DURATION_HOURS", default=24)
 
+# The risk model file (skops), written by `manage.py train_risk_model` (the run command trains one
+# when it is missing). Each process loads it once, and again only if the file changes.
+RISK_MODEL_PATH = env.path("RISK_MODEL_PATH", default=BASE_DIR / "var" / "risk_model.skops")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

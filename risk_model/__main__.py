@@ -17,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 
+from risk_model import defaults
 from risk_model.guideline import (
     GUIDELINE_VERSION,
     InfantFacts,
@@ -26,8 +27,6 @@ from risk_model.guideline import (
     thresholds,
 )
 from risk_model.units import Unit
-
-DEFAULT_MODEL_PATH = Path("var/risk_model.skops")
 
 
 def _gestational_age(text: str) -> tuple[int, int]:
@@ -73,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument(
                 "--birth-weight-g", type=int, default=None, help="needed for the Bhutani zone"
             )
-    add_model_commands(commands, DEFAULT_MODEL_PATH)
+    add_model_commands(commands, defaults.MODEL_PATH)
     args = parser.parse_args(argv)
     if args.command in MODEL_COMMANDS:
         return run_model_command(args, sys.stdout)
@@ -133,20 +132,16 @@ def add_model_commands(commands, default_model: Path) -> None:
 
 
 def add_train_options(parser, default_model: Path) -> None:
-    from risk_model import workflows as w
-
-    parser.add_argument("--infants", type=_positive, default=w.DEFAULT_TRAIN_INFANTS)
-    parser.add_argument("--seed", type=int, default=w.DEFAULT_TRAIN_SEED)
+    parser.add_argument("--infants", type=_positive, default=defaults.TRAIN_INFANTS)
+    parser.add_argument("--seed", type=int, default=defaults.TRAIN_SEED)
     parser.add_argument("--out", type=Path, default=default_model, help="model file to write")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def add_evaluate_options(parser, default_model: Path) -> None:
-    from risk_model import workflows as w
-
     parser.add_argument("--model", type=Path, default=default_model, help="model file to read")
-    parser.add_argument("--infants", type=_positive, default=w.DEFAULT_EVALUATE_INFANTS)
-    parser.add_argument("--seed", type=int, default=w.DEFAULT_EVALUATE_SEED)
+    parser.add_argument("--infants", type=_positive, default=defaults.EVALUATE_INFANTS)
+    parser.add_argument("--seed", type=int, default=defaults.EVALUATE_SEED)
     parser.add_argument("--plot", type=Path, default=None, help="write a calibration plot (PNG)")
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")

@@ -19,11 +19,6 @@ from risk_model import model as risk
 from risk_model.dataset import build
 from risk_model.simulator import Cohort, simulate, truth_table
 
-DEFAULT_TRAIN_INFANTS = 100_000
-DEFAULT_TRAIN_SEED = 2026
-DEFAULT_EVALUATE_INFANTS = 100_000
-DEFAULT_EVALUATE_SEED = 2027
-
 # The stable CSV layouts of `simulate` (issue #4): how anyone checks the simulator.
 INFANT_COLUMNS = (
     "infant_id",
@@ -294,8 +289,8 @@ def evaluate_file(
     if plot is not None:
         calibration_plot(trained, data, plot)
     if as_json:
-        json.dump(results, stream, indent=2)
-        stream.write("\n")
+        # One write: Django's command output wrapper ends every write with a newline.
+        stream.write(json.dumps(results, indent=2) + "\n")
     else:
         stream.write(format_table(results, meta, n_infants, seed) + "\n")
         if plot is not None:

@@ -7,6 +7,7 @@ Personas (role → in scope of `ours`) and strangers (same role, in scope of nei
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from rest_framework.test import APIClient
 
 from neocare.infants.models import Infant
 from neocare.network.models import Facility, User
+from risk_model import model as risk_model
 from tests.factories import (
     DistrictFactory,
     FacilityFactory,
@@ -40,6 +42,25 @@ def pytest_collection_modifyitems(config, items):
 def fast_password_hashing(settings):
     # Production hashing costs ~0.3 s a password by design; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# A small cohort trains in seconds with the production code; enough for behaviour, not figures.
+TEST_MODEL_INFANTS = 3000
+TEST_MODEL_SEED = 101
+
+
+@pytest.fixture(scope="session")
+def trained_risk_model(tmp_path_factory) -> Path:
+    """A risk model file trained once per test session, with the same code as the real one."""
+    path = tmp_path_factory.mktemp("risk_model") / "model.skops"
+    risk_model.save(risk_model.train(n_infants=TEST_MODEL_INFANTS, seed=TEST_MODEL_SEED), path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def risk_model_file(trained_risk_model, settings):
+    # Every assessment in the tests runs the model, as in production.
+    settings.RISK_MODEL_PATH = trained_risk_model
 
 
 @dataclass

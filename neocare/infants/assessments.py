@@ -1,19 +1,16 @@
 """From an infant's stored record to the guideline engine's plain facts, and back.
 
 The one place that translates Django rows into `risk_model` facts, so training, serving and the
-console (later) read an infant the same way.
+console (later) read an infant the same way. Every assessment runs the guideline engine and the
+risk model together (`risk_model.serving.assess`): the model may raise the urgency, never lower it.
 """
 
 from datetime import datetime, timedelta
 
 from neocare.infants.models import Assessment, Infant, Observation, Reading
-from risk_model.guideline import (
-    InfantFacts,
-    Method,
-    ObservationFacts,
-    ReadingFacts,
-    assess,
-)
+from neocare.infants.risk import current_model
+from risk_model.guideline import InfantFacts, Method, ObservationFacts, ReadingFacts
+from risk_model.serving import assess
 
 METHODS = {
     Reading.Method.TCB_HOME: Method.TCB,
@@ -35,6 +32,8 @@ def infant_facts(infant: Infant) -> InfantFacts:
         birth_weight_g=infant.birth_weight_g,
         neurotoxicity_risk=None if factors is None else bool(factors),
         feeding=infant.feeding,
+        neurotoxicity_factors=None if factors is None else tuple(factors),
+        hyperbilirubinemia_factors=tuple(infant.hyperbilirubinemia_risk_factors or ()),
     )
 
 
@@ -81,13 +80,17 @@ def assessment_create(
         observation_facts(infant, o)
         for o in infant.observations.filter(observed_at__lte=basis_at).order_by("observed_at")
     ]
+    model, unavailable = current_model()
     result = assess(
         infant_facts(infant),
         reading_facts(infant, reading) if reading else None,
         previous,
         observations,
+        model=model,
+        unavailable_reason=unavailable,
     )
     hours = result.next_measurement_hours
+    prediction = result.risk_model or {}
     return Assessment.objects.create(
         infant=infant,
         reading=reading if observation is None else None,
@@ -100,6 +103,8 @@ def assessment_create(
         else None,
         result=result.to_dict(),
         guideline_version=result.guideline_version,
+        risk_probability=prediction.get("probability"),
+        risk_model_version=prediction.get("model_version") or "",
     )
 
 

@@ -305,6 +305,11 @@ class Assessment(models.Model):
     next_measurement_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField()
     guideline_version = models.CharField(max_length=64)
+    # The risk model's probability of reaching the phototherapy threshold within 72 h, and the
+    # model that said so (also inside `result`); columns so triage and retraining can query them.
+    # Null when the model did not score this reading (not applicable or unavailable).
+    risk_probability = models.FloatField(null=True, blank=True)
+    risk_model_version = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

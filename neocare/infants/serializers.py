@@ -139,6 +139,9 @@ class AssessmentSerializer(serializers.Serializer):
     thresholds = serializers.DictField(read_only=True)
     signals = serializers.ListField(child=serializers.DictField(), read_only=True)
     reasons = serializers.ListField(child=serializers.DictField(), read_only=True)
+    # status scored/not_applicable/unavailable, probability, model_version, drivers (in words),
+    # features (what the model saw): risk_model.serving.Prediction.
+    risk_model = serializers.DictField(read_only=True, allow_null=True)
 
     def to_representation(self, assessment: Assessment) -> dict:
         stamps = super().to_representation(assessment)
