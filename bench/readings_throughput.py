@@ -108,6 +108,8 @@ def fresh_database():
     sh("psql", f"{server}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}")
     sh("psql", f"{server}/postgres", "-qc", f"CREATE DATABASE {name}")
     sh(PYTHON, "manage.py", "migrate", "-v0")
+    # Readings are scored by the risk model as in production (trained once, kept in var/).
+    sh(PYTHON, "manage.py", "train_risk_model", "--if-missing")
     out = sh(
         PYTHON, "manage.py", "shell", "-c", SETUP % {"families": FAMILIES}, capture_output=True
     ).stdout

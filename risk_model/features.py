@@ -25,6 +25,7 @@ from risk_model.guideline import (
     ReadingFacts,
     thresholds,
 )
+from risk_model.tables import Kind, aap_threshold_mg_dl
 
 # The model answers one question (issue #4): will the serum bilirubin reach the AAP 2022
 # phototherapy threshold at the reading or within the next 72 hours?
@@ -101,14 +102,6 @@ def _flag(codes: Sequence[str] | None, code: str) -> float:
     return 1.0 if code in codes else 0.0
 
 
-def _threshold(infant: InfantFacts, age_hours: float) -> float | None:
-    return thresholds(
-        ga_weeks=infant.gestational_age_weeks,
-        age_hours=age_hours,
-        neurotoxicity_risk=infant.neurotoxicity_risk,
-    ).phototherapy_mg_dl
-
-
 def compute(
     infant: InfantFacts,
     reading: ReadingFacts,
@@ -126,22 +119,32 @@ def compute(
         return Row(None, "birth_time_missing")
     if age > FOLLOW_UP_HOURS:
         return Row(None, "beyond_follow_up")
-    photo = _threshold(infant, age)
-    if photo is None:
+    th = thresholds(
+        ga_weeks=infant.gestational_age_weeks,
+        age_hours=age,
+        neurotoxicity_risk=infant.neurotoxicity_risk,
+    )
+    if not th.applies:
         return Row(None, "outside_guideline")
     value = reading.value_mg_dl
-    gap = photo - value
+    gap = th.phototherapy_mg_dl - value
 
     earlier = [p for p in previous if p.age_hours is not None and p.age_hours < age]
     rate_base = [p for p in earlier if age - p.age_hours >= RAPID_RISE_MIN_INTERVAL_HOURS]
     since = rise = gap_change = nan
     if rate_base:
         last = max(rate_base, key=lambda p: p.age_hours)
+        last_value = last.value_mg_dl
         since = age - last.age_hours
-        rise = (value - last.value_mg_dl) / since
-        last_threshold = _threshold(infant, last.age_hours)
-        if last_threshold is not None:
-            gap_change = (gap - (last_threshold - last.value_mg_dl)) / since
+        rise = (value - last_value) / since
+        # The same curve as at this reading (same infant), at the earlier age.
+        last_threshold = aap_threshold_mg_dl(
+            Kind.PHOTOTHERAPY,
+            ga_weeks=th.ga_weeks_row,
+            neurotoxicity_risk=th.neurotoxicity_curves,
+            age_hours=last.age_hours,
+        )
+        gap_change = (gap - (last_threshold - last_value)) / since
 
     weight_loss = nan
     weighed = [o for o in observations if o.weight_g is not None and o.age_hours <= age]

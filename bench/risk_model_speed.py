@@ -1,0 +1,132 @@
+"""Risk-model speed, measured side by side in one run (issue #4's targets).
+
+    .venv/bin/python bench/risk_model_speed.py          # also part of `make bench`
+
+1. One assessment in process: the guideline engine alone, and the guideline + features + model
+   (probability and its drivers) — p50/p99 over 5,000 calls each. Target: p99 < 2 ms with model.
+2. Re-scoring 200,000 infants in a batch: features of each infant's latest reading from its own
+   history, then one `predict_proba` call. Target: < 10 s.
+3. Training on 100,000 simulated infants (simulate, features, fit, calibrate, validate).
+   Target: < 2 min.
+
+Uses and trains models in a temporary folder; the service's var/risk_model.skops is untouched.
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from risk_model import features  # noqa: E402
+from risk_model import model as risk  # noqa: E402
+from risk_model.dataset import infant_facts, reading_facts, weight_facts  # noqa: E402
+from risk_model.guideline import assess as guideline_assess  # noqa: E402
+from risk_model.serving import assess  # noqa: E402
+from risk_model.simulator import simulate  # noqa: E402
+
+CALLS = 5_000
+RESCORE_INFANTS = 200_000
+TRAIN_INFANTS = 100_000
+
+
+def percentiles_ms(samples):
+    samples = sorted(samples)
+    return (
+        samples[len(samples) // 2] * 1e3,
+        samples[int(len(samples) * 0.99)] * 1e3,
+        statistics.fmean(samples) * 1e3,
+    )
+
+
+def one_assessment(model, cohort):
+    """Realistic cases: the readings of simulated infants, each with its own history."""
+    r, w = cohort.readings, cohort.weights
+    cases = []
+    for k in range(0, len(r["infant"]), max(1, len(r["infant"]) // 500)):
+        i = r["infant"][k]
+        mine = np.flatnonzero(r["infant"] == i)
+        history = [reading_facts(cohort, j) for j in mine if j < k]
+        weighed = [
+            weight_facts(cohort, j)
+            for j in np.flatnonzero(w["infant"] == i)
+            if w["age_hours"][j] <= r["age_hours"][k]
+        ]
+        cases.append((infant_facts(cohort, i), reading_facts(cohort, k), history, weighed))
+    rows = []
+    for label, call in (
+        ("guideline engine alone", lambda c: guideline_assess(*c)),
+        ("guideline + risk model (with drivers)", lambda c: assess(*c, model=model)),
+    ):
+        for case in cases[:50]:
+            call(case)  # warm up
+        samples = []
+        for n in range(CALLS):
+            case = cases[n % len(cases)]
+            start = time.perf_counter()
+            call(case)
+            samples.append(time.perf_counter() - start)
+        rows.append((label, *percentiles_ms(samples)))
+    return rows
+
+
+def rescore(model):
+    cohort = simulate(RESCORE_INFANTS, seed=4242)
+    r = cohort.readings
+    last = np.r_[r["infant"][1:] != r["infant"][:-1], True]
+    w_start = np.searchsorted(cohort.weights["infant"], np.arange(cohort.size + 1))
+    r_start = np.searchsorted(r["infant"], np.arange(cohort.size + 1))
+    start = time.perf_counter()
+    X = []
+    for k in np.flatnonzero(last):
+        i = r["infant"][k]
+        history = [reading_facts(cohort, j) for j in range(r_start[i], k)]
+        weighed = [weight_facts(cohort, j) for j in range(w_start[i], w_start[i + 1])]
+        X.append(
+            features.compute(
+                infant_facts(cohort, i), reading_facts(cohort, k), history, weighed
+            ).values
+        )
+    featured = time.perf_counter()
+    probability = model.probability(np.asarray(X, dtype=float))
+    done = time.perf_counter()
+    return len(X), featured - start, done - featured, float(probability.mean())
+
+
+def main():
+    warnings.simplefilter("ignore", FutureWarning)
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"training on {TRAIN_INFANTS} simulated infants …", flush=True)
+        start = time.perf_counter()
+        trained = risk.train(n_infants=TRAIN_INFANTS, seed=2026)
+        train_seconds = time.perf_counter() - start
+        path = Path(folder) / "bench.skops"
+        risk.save(trained, path)
+        model = risk.load(path)
+
+    print(f"\nmodel {model.version} (selected: {model.metadata['selected']})")
+    print(f"\n{'one assessment, in process (ms)':<44}{'p50':>8}{'p99':>8}{'mean':>8}")
+    for label, p50, p99, mean in one_assessment(model, simulate(2000, seed=99)):
+        print(f"{label:<44}{p50:>8.3f}{p99:>8.3f}{mean:>8.3f}")
+    for name in model.candidates:
+        model.model = model.candidates[name]
+        _, p50, p99, mean = one_assessment(model, simulate(2000, seed=99))[1]
+        print(f"{'  … with ' + name:<44}{p50:>8.3f}{p99:>8.3f}{mean:>8.3f}")
+    model.model = model.candidates[model.metadata["selected"]]
+
+    infants, feature_s, predict_s, mean_p = rescore(model)
+    print(
+        f"\nre-score {infants} infants: features {feature_s:.1f} s + predict {predict_s:.2f} s"
+        f" = {feature_s + predict_s:.1f} s (target < 10 s); mean probability {mean_p:.4f}"
+    )
+    print(f"train on {TRAIN_INFANTS} infants: {train_seconds:.1f} s (target < 120 s)")
+
+
+if __name__ == "__main__":
+    main()
