@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "neocare.network",
     "neocare.infants",
     "neocare.audit",
+    "neocare.alerts",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,14 @@ GESTATIONAL_AGE_MAX_WEEKS = 44
 SYNC_MAX_RECORDS = 500
 # How long a paediatrician's break-glass access to one infant lasts.
 BREAK_GLASS_DURATION_HOURS = env.int("BREAK_GLASS_DURATION_HOURS", default=24)
+
+# An alert nobody acknowledged escalates after this many minutes at its severity: to the
+# district centre, then again after as long to the region's on-call list (issue #5).
+ALERT_ESCALATE_AFTER_MINUTES = {
+    "doctor_review": env.int("ALERT_ESCALATE_REVIEW_MINUTES", default=240),
+    "urgent_referral": env.int("ALERT_ESCALATE_URGENT_MINUTES", default=60),
+    "emergency": env.int("ALERT_ESCALATE_EMERGENCY_MINUTES", default=15),
+}
 
 # The risk model file (skops), written by `manage.py train_risk_model` (the run command trains one
 # when it is missing). Each process loads it once, and again only if the file changes.

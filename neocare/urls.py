@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from neocare.alerts.views import AlertViewSet, ReferralViewSet
 from neocare.audit.views import AuditEventViewSet
 from neocare.infants.views import BreakGlassView, InfantViewSet, SyncView
 from neocare.network.views import FacilityViewSet, MeView
@@ -12,6 +13,8 @@ router = DefaultRouter()
 router.register("infants", InfantViewSet, basename="infant")
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),

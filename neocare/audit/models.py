@@ -14,7 +14,10 @@ class AuditEvent(models.Model):
         BREAK_GLASS = "break_glass"
 
     at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null for what the system did on its own (an escalation sweep, an automatic referral).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
     # Copied, not joined: the role at the time of the event, even if the account changes later.
     actor_role = models.CharField(max_length=32)
     infant = models.ForeignKey(

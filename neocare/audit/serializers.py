@@ -4,7 +4,7 @@ from neocare.audit.models import AuditEvent
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.UUIDField(source="actor.public_id")
+    actor = serializers.UUIDField(source="actor.public_id", allow_null=True)  # null: the system
     infant = serializers.UUIDField(source="infant.public_id", allow_null=True)
 
     class Meta:

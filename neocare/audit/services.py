@@ -5,13 +5,16 @@ from collections.abc import Iterable
 
 from neocare.audit.models import AuditEvent
 
+# The role recorded when the system acts on its own (actor None).
+SYSTEM_ROLE = "system"
+
 
 def audit_record(
     *, actor, infant, action: str, object_type: str, object_id: str = "", reason: str = ""
 ) -> None:
     AuditEvent.objects.create(
         actor=actor,
-        actor_role=actor.role,
+        actor_role=actor.role if actor is not None else SYSTEM_ROLE,
         infant=infant,
         action=action,
         object_type=object_type,

@@ -22,14 +22,17 @@ def infants_visible_to(user: User) -> QuerySet[Infant]:
         case User.Role.DISTRICT_DOCTOR:
             return infants.filter(registered_centre__district_id=user.facility.district_id)
         case User.Role.PAEDIATRICIAN:
-            # Until referrals exist (issue #5): infants delivered at their hospital, plus those
-            # opened by a live, audited break-glass grant.
+            # Infants delivered at their hospital or referred to it, plus those opened by a
+            # live, audited break-glass grant.
             live_grant = Q(
                 pk__in=user.break_glass_grants.filter(expires_at__gt=timezone.now()).values(
                     "infant_id"
                 )
             )
-            return infants.filter(Q(delivering_hospital_id=user.facility_id) | live_grant)
+            referred = Q(referrals__hospital_id=user.facility_id)
+            return infants.filter(
+                Q(delivering_hospital_id=user.facility_id) | referred | live_grant
+            ).distinct()
         case _:
             # Health administrators see aggregates only; unknown roles see nothing.
             return infants.none()

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from neocare.alerts.services import alert_raise
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.assessments import assessment_create
@@ -152,7 +153,9 @@ def _record_once(
             )
             # Assessed in the same transaction: a reading is never stored without what the
             # guideline said about it.
-            assessment_create(infant=infant, **{model._meta.model_name: record})
+            assessment = assessment_create(infant=infant, **{model._meta.model_name: record})
+            # A risky assessment opens (or raises) the centre's alert in the same transaction.
+            alert_raise(assessment=assessment, actor=entered_by)
             audit_record(
                 actor=entered_by,
                 infant=infant,

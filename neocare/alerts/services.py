@@ -1,0 +1,237 @@
+"""Alert lifecycle, escalation and referrals. Every change is audited."""
+
+import math
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neocare.alerts.models import ACTIVE, Alert, Referral
+from neocare.audit.models import AuditEvent
+from neocare.audit.services import audit_record
+from neocare.infants.models import Assessment, Infant
+from neocare.network.models import Facility, User
+
+# Assessments at or above this level open an alert (issue #5: "community doctor review" or worse).
+ALERT_FROM_LEVEL = 3
+EMERGENCY_LEVEL = 5
+
+
+def _audit(*, actor: User | None, alert_or_referral, what: str, reason: str = "") -> None:
+    audit_record(
+        actor=actor,
+        infant=alert_or_referral.infant,
+        action=AuditEvent.Action.UPDATE if what != "opened" else AuditEvent.Action.CREATE,
+        object_type=alert_or_referral._meta.model_name,
+        object_id=alert_or_referral.public_id,
+        reason=f"{what}: {reason}" if reason else what,
+    )
+
+
+@transaction.atomic
+def alert_raise(*, assessment: Assessment, actor: User) -> Alert | None:
+    """Open an alert for this assessment, or raise the infant's active one to its severity.
+
+    Called in the transaction that stores the assessment, so a retried upload (which stores
+    nothing new) never pages anyone twice. Returns the alert when it was opened or raised,
+    None when nothing changed.
+    """
+    if assessment.action_level < ALERT_FROM_LEVEL:
+        return None
+    infant = assessment.infant
+    now = timezone.now()
+    active = Alert.objects.select_for_update().filter(infant=infant, status__in=ACTIVE).first()
+    if active is None:
+        try:
+            with transaction.atomic():
+                alert = Alert.objects.create(
+                    infant=infant,
+                    centre=infant.registered_centre,
+                    severity=assessment.action,
+                    severity_level=assessment.action_level,
+                    assessment=assessment,
+                    opened_at=now,
+                    raised_at=now,
+                )
+        except IntegrityError:
+            # Another reading of the same infant opened it a moment ago: raise that one.
+            active = Alert.objects.select_for_update().get(infant=infant, status__in=ACTIVE)
+        else:
+            _audit(actor=actor, alert_or_referral=alert, what="opened", reason=alert.severity)
+            _refer_emergency(alert)
+            return alert
+    if assessment.action_level <= active.severity_level:
+        return None
+    active.severity, active.severity_level = assessment.action, assessment.action_level
+    active.assessment, active.raised_at = assessment, now
+    # A worse reading pages again: the alert is open until someone acknowledges it anew.
+    active.status, active.acknowledged_at, active.acknowledged_by = Alert.Status.OPEN, None, None
+    active.save()
+    _audit(actor=actor, alert_or_referral=active, what="raised", reason=active.severity)
+    _refer_emergency(active)
+    return active
+
+
+def _refer_emergency(alert: Alert) -> None:
+    """The system refers at once for an emergency, unless a referral is already under way."""
+    if alert.severity_level < EMERGENCY_LEVEL:
+        return
+    if Referral.objects.filter(infant=alert.infant).exclude(status=Referral.Status.CLOSED).exists():
+        return
+    referral = Referral.objects.create(
+        infant=alert.infant,
+        alert=alert,
+        hospital=nearest_hospital(alert.infant.registered_centre),
+        referred_by=None,
+        reason=_("Automatic referral: the assessment was an emergency."),
+    )
+    _audit(actor=None, alert_or_referral=referral, what="opened", reason="automatic, emergency")
+
+
+def _check_active(alert: Alert) -> None:
+    if alert.status == Alert.Status.RESOLVED:
+        raise ValidationError({"status": [_("This alert is already resolved.")]})
+
+
+def _check_doctor(user: User) -> None:
+    if user.role not in (User.Role.COMMUNITY_DOCTOR, User.Role.DISTRICT_DOCTOR):
+        raise PermissionDenied(_("Only community and district doctors act on alerts."))
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
+    _check_doctor(by)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    _check_active(alert)
+    if alert.status == Alert.Status.OPEN:
+        alert.status, alert.acknowledged_at, alert.acknowledged_by = (
+            Alert.Status.ACKNOWLEDGED,
+            timezone.now(),
+            by,
+        )
+        alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
+        _audit(actor=by, alert_or_referral=alert, what="acknowledged")
+    return alert
+
+
+@transaction.atomic
+def alert_resolve(*, alert: Alert, by: User, outcome: str, note: str = "") -> Alert:
+    _check_doctor(by)
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    _check_active(alert)
+    if outcome not in Alert.Outcome.values:
+        raise ValidationError({"outcome": [_("Unknown outcome.")]})
+    if outcome == Alert.Outcome.OTHER and not note.strip():
+        raise ValidationError({"note": [_("Say what happened when the outcome is 'other'.")]})
+    now = timezone.now()
+    if alert.acknowledged_at is None:  # resolving implies having seen it
+        alert.acknowledged_at, alert.acknowledged_by = now, by
+    alert.status, alert.resolved_at, alert.resolved_by = Alert.Status.RESOLVED, now, by
+    alert.outcome, alert.outcome_note = outcome, note.strip()
+    alert.save()
+    _audit(actor=by, alert_or_referral=alert, what="resolved", reason=outcome)
+    return alert
+
+
+def distance_km(a: Facility, b: Facility) -> float:
+    """Great-circle distance (haversine), enough to rank hospitals in one city."""
+    lat1, lon1, lat2, lon2 = map(
+        math.radians, map(float, (a.latitude, a.longitude, b.latitude, b.longitude))
+    )
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def hospitals_by_distance(centre: Facility) -> list[tuple[Facility, float]]:
+    hospitals = Facility.objects.filter(tier=Facility.Tier.TERTIARY_HOSPITAL)
+    return sorted(((h, distance_km(centre, h)) for h in hospitals), key=lambda p: (p[1], p[0].pk))
+
+
+def nearest_hospital(centre: Facility) -> Facility:
+    ranked = hospitals_by_distance(centre)
+    if not ranked:
+        raise ValidationError({"hospital": [_("No tertiary hospital is registered.")]})
+    return ranked[0][0]
+
+
+@transaction.atomic
+def referral_create(
+    *, infant: Infant, by: User, hospital: Facility | None = None, reason: str = ""
+) -> Referral:
+    """A doctor refers the infant (to the nearest hospital unless told otherwise); the active
+    alert, if any, is resolved as "referred"."""
+    _check_doctor(by)
+    if hospital is None:
+        hospital = nearest_hospital(infant.registered_centre)
+    elif hospital.tier != Facility.Tier.TERTIARY_HOSPITAL:
+        raise ValidationError({"hospital": [_("Refer to a tertiary hospital.")]})
+    alert = Alert.objects.select_for_update().filter(infant=infant, status__in=ACTIVE).first()
+    referral = Referral.objects.create(
+        infant=infant, alert=alert, hospital=hospital, referred_by=by, reason=reason.strip()
+    )
+    _audit(actor=by, alert_or_referral=referral, what="opened", reason=hospital.name)
+    if alert is not None:
+        alert_resolve(alert=alert, by=by, outcome=Alert.Outcome.REFERRED, note=hospital.name)
+    return referral
+
+
+REFERRAL_ORDER = [s.value for s in Referral.Status]
+
+
+@transaction.atomic
+def referral_update(*, referral: Referral, by: User, status: str, treatment: str = "") -> Referral:
+    """The receiving hospital's paediatricians move a referral forward, never back."""
+    if by.role != User.Role.PAEDIATRICIAN or by.facility_id != referral.hospital_id:
+        raise PermissionDenied(_("Only the receiving hospital's paediatricians update a referral."))
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if status not in REFERRAL_ORDER:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    if REFERRAL_ORDER.index(status) <= REFERRAL_ORDER.index(referral.status):
+        raise ValidationError(
+            {"status": [_("A referral moves forward only (now: %(s)s).") % {"s": referral.status}]}
+        )
+    if status == Referral.Status.TREATED and treatment not in Referral.Treatment.values:
+        raise ValidationError({"treatment": [_("Say which treatment was given.")]})
+    referral.status = status
+    if treatment:
+        referral.treatment = treatment
+    referral.save()
+    _audit(actor=by, alert_or_referral=referral, what=status, reason=treatment)
+    return referral
+
+
+def escalation_delay_minutes(severity: str) -> int:
+    return settings.ALERT_ESCALATE_AFTER_MINUTES[severity]
+
+
+def alerts_escalate(*, now=None) -> int:
+    """Move unacknowledged alerts up one level when their time is up. Idempotent: each step is
+    a conditional UPDATE, so two sweeps running at once escalate an alert once."""
+    now = now or timezone.now()
+    escalated = 0
+    candidates = Alert.objects.filter(
+        status=Alert.Status.OPEN, escalation_level__lt=Alert.Escalation.REGION
+    ).select_related("infant")
+    for alert in candidates.iterator():
+        delay = timezone.timedelta(minutes=escalation_delay_minutes(alert.severity))
+        since = alert.raised_at if alert.escalation_level == 0 else alert.escalated_at
+        if since is None or since + delay > now:
+            continue
+        claimed = Alert.objects.filter(
+            pk=alert.pk, status=Alert.Status.OPEN, escalation_level=alert.escalation_level
+        ).update(escalation_level=alert.escalation_level + 1, escalated_at=now)
+        if claimed:
+            escalated += 1
+            alert.refresh_from_db()
+            _audit(
+                actor=None,
+                alert_or_referral=alert,
+                what="escalated",
+                reason=alert.get_escalation_level_display(),
+            )
+    return escalated

@@ -1,0 +1,106 @@
+"""Triage queue and referrals. Views only translate HTTP; rules live in services."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from neocare.alerts.models import ACTIVE, Alert, Referral
+from neocare.alerts.selectors import alerts_visible_to, referrals_visible_to
+from neocare.alerts.serializers import (
+    AlertSerializer,
+    ReferralSerializer,
+    ReferralUpdateSerializer,
+    ReferSerializer,
+    ResolveSerializer,
+)
+from neocare.alerts.services import (
+    alert_acknowledge,
+    alert_resolve,
+    hospitals_by_distance,
+    referral_create,
+    referral_update,
+)
+
+
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """`GET /alerts/`: unresolved alerts in scope, most urgent first, then oldest
+    (`?status=resolved` for the closed ones)."""
+
+    serializer_class = AlertSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Alert.objects.none()  # schema only
+
+    def get_queryset(self):
+        alerts = alerts_visible_to(self.request.user).select_related(
+            "infant", "centre", "acknowledged_by", "resolved_by"
+        )
+        wanted = self.request.query_params.get("status")
+        alerts = alerts.filter(status=wanted) if wanted else alerts.filter(status__in=ACTIVE)
+        return alerts.order_by("-severity_level", "opened_at", "id")
+
+    def get_object(self):
+        return get_object_or_404(alerts_visible_to(self.request.user), public_id=self.kwargs["pk"])
+
+    def retrieve(self, request, *args, **kwargs):
+        alert = self.get_object()
+        body = AlertSerializer(alert).data
+        # The referral form's choices: tertiary hospitals, nearest first (the default).
+        body["hospitals"] = [
+            {"id": str(h.public_id), "name": h.name, "distance_km": round(km, 1)}
+            for h, km in hospitals_by_distance(alert.infant.registered_centre)
+        ]
+        return Response(body)
+
+    @extend_schema(request=None, responses=AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        alert = alert_acknowledge(alert=self.get_object(), by=request.user)
+        return Response(AlertSerializer(alert).data)
+
+    @extend_schema(request=ResolveSerializer, responses=AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        form = ResolveSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        alert = alert_resolve(alert=self.get_object(), by=request.user, **form.validated_data)
+        return Response(AlertSerializer(alert).data)
+
+    @extend_schema(request=ReferSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def refer(self, request, pk=None):
+        alert = self.get_object()
+        form = ReferSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        referral = referral_create(infant=alert.infant, by=request.user, **form.validated_data)
+        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Paediatricians: referrals to their hospital; doctors: referrals of their infants."""
+
+    serializer_class = ReferralSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Referral.objects.none()  # schema only
+
+    def get_queryset(self):
+        return (
+            referrals_visible_to(self.request.user)
+            .select_related("infant", "hospital", "referred_by")
+            .order_by("-created_at", "id")
+        )
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), public_id=self.kwargs["pk"])
+
+    @extend_schema(request=ReferralUpdateSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def update_status(self, request, pk=None):
+        form = ReferralUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        referral = referral_update(
+            referral=self.get_object(), by=request.user, **form.validated_data
+        )
+        return Response(ReferralSerializer(referral).data)
