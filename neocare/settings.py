@@ -7,6 +7,7 @@ Defaults give a self-contained demo (SQLite, Celery on kombu's filesystem transp
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state of the embedded defaults (SQLite, broker folder)
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "neocare.infants",
     "neocare.audit",
     "neocare.alerts",
+    "neocare.messaging",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +129,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = False  # opt in per task where redelivery is safe
-CELERY_BEAT_SCHEDULE: dict = {}  # later issues add periodic tasks here, one commented entry each
+CELERY_BEAT_SCHEDULE = {
+    # Unacknowledged alerts move up a level when their time is up (idempotent).
+    "alerts-escalate": {"task": "neocare.messaging.tasks.alerts_escalate_task", "schedule": 60.0},
+    # Due measurement reminders, in batches; the due time is a column, never a broker ETA.
+    "reminders-dispatch": {
+        "task": "neocare.messaging.tasks.reminders_dispatch_task",
+        "schedule": 60.0,
+    },
+    # Outbox messages due but never dispatched (broker down, quiet hours over) or stuck.
+    "messages-sweep": {"task": "neocare.messaging.tasks.messages_sweep_task", "schedule": 30.0},
+}
 
 # Clinical input limits, each named with its unit. Sources in docs/clinical-rules.md.
 # A reading may be stamped this far in the future (phone clocks drift) before it is refused.
@@ -151,6 +163,32 @@ ALERT_ESCALATE_AFTER_MINUTES = {
     "urgent_referral": env.int("ALERT_ESCALATE_URGENT_MINUTES", default=60),
     "emergency": env.int("ALERT_ESCALATE_EMERGENCY_MINUTES", default=15),
 }
+
+# SMS-style messages (issue #5). Backend: console (log), file (SMS_FILE_PATH) or http.
+SMS_GATEWAY = env.str("SMS_GATEWAY", default="console")
+if SMS_GATEWAY not in ("console", "file", "http"):
+    raise ImproperlyConfigured("SMS_GATEWAY must be console, file or http")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms.jsonl")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TIMEOUT_SECONDS = env.float("SMS_GATEWAY_TIMEOUT_SECONDS", default=5.0)
+# Attempts per message before a retryable failure becomes "unknown" for a person to check.
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
+# A message claimed this long ago and still "sending" lost its worker.
+SMS_STUCK_AFTER_SECONDS = env.int("SMS_STUCK_AFTER_SECONDS", default=300)
+# Shared secret of the provider's delivery and inbound webhooks; empty refuses every call.
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+# Messages a number may receive per local day (some providers default to 2); non-urgent ones
+# leave SMS_URGENT_RESERVE of them for an urgent message.
+SMS_DAILY_BUDGET_PER_PHONE = env.int("SMS_DAILY_BUDGET_PER_PHONE", default=5)
+SMS_URGENT_RESERVE = env.int("SMS_URGENT_RESERVE", default=1)
+# Non-urgent messages wait out the night (local hours, start inclusive, end exclusive).
+SMS_QUIET_HOURS = (
+    env.int("SMS_QUIET_START_HOUR", default=21),
+    env.int("SMS_QUIET_END_HOUR", default=8),
+)
+# A second reminder (and a note to the doctor) this long after a missed measurement.
+REMINDER_SECOND_AFTER_HOURS = env.int("REMINDER_SECOND_AFTER_HOURS", default=6)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=1000)
 
 # The risk model file (skops), written by `manage.py train_risk_model` (the run command trains one
 # when it is missing). Each process loads it once, and again only if the file changes.

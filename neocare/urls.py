@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from neocare.alerts.views import AlertViewSet, ReferralViewSet
 from neocare.audit.views import AuditEventViewSet
 from neocare.infants.views import BreakGlassView, InfantViewSet, SyncView
+from neocare.messaging.views import DeliveryWebhook, InboundWebhook
 from neocare.network.views import FacilityViewSet, MeView
 
 router = DefaultRouter()
@@ -21,6 +22,8 @@ api_v1 = [
     path("sync/", SyncView.as_view(), name="sync"),
     path("break-glass/", BreakGlassView.as_view(), name="break-glass"),
     path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("sms/delivery/", DeliveryWebhook.as_view(), name="sms-delivery"),
+    path("sms/inbound/", InboundWebhook.as_view(), name="sms-inbound"),
     path("", include(router.urls)),
 ]
 

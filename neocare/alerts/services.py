@@ -12,6 +12,7 @@ from neocare.alerts.models import ACTIVE, Alert, Referral
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.models import Assessment, Infant
+from neocare.messaging.notify import notify_alert, notify_escalation, notify_referral
 from neocare.network.models import Facility, User
 
 # Assessments at or above this level open an alert (issue #5: "community doctor review" or worse).
@@ -60,6 +61,7 @@ def alert_raise(*, assessment: Assessment, actor: User) -> Alert | None:
             active = Alert.objects.select_for_update().get(infant=infant, status__in=ACTIVE)
         else:
             _audit(actor=actor, alert_or_referral=alert, what="opened", reason=alert.severity)
+            notify_alert(alert)
             _refer_emergency(alert)
             return alert
     if assessment.action_level <= active.severity_level:
@@ -70,6 +72,7 @@ def alert_raise(*, assessment: Assessment, actor: User) -> Alert | None:
     active.status, active.acknowledged_at, active.acknowledged_by = Alert.Status.OPEN, None, None
     active.save()
     _audit(actor=actor, alert_or_referral=active, what="raised", reason=active.severity)
+    notify_alert(active)
     _refer_emergency(active)
     return active
 
@@ -88,6 +91,7 @@ def _refer_emergency(alert: Alert) -> None:
         reason=_("Automatic referral: the assessment was an emergency."),
     )
     _audit(actor=None, alert_or_referral=referral, what="opened", reason="automatic, emergency")
+    notify_referral(referral)
 
 
 def _check_active(alert: Alert) -> None:
@@ -175,6 +179,7 @@ def referral_create(
         infant=infant, alert=alert, hospital=hospital, referred_by=by, reason=reason.strip()
     )
     _audit(actor=by, alert_or_referral=referral, what="opened", reason=hospital.name)
+    notify_referral(referral)
     if alert is not None:
         alert_resolve(alert=alert, by=by, outcome=Alert.Outcome.REFERRED, note=hospital.name)
     return referral
@@ -222,10 +227,12 @@ def alerts_escalate(*, now=None) -> int:
         since = alert.raised_at if alert.escalation_level == 0 else alert.escalated_at
         if since is None or since + delay > now:
             continue
-        claimed = Alert.objects.filter(
-            pk=alert.pk, status=Alert.Status.OPEN, escalation_level=alert.escalation_level
-        ).update(escalation_level=alert.escalation_level + 1, escalated_at=now)
-        if claimed:
+        with transaction.atomic():
+            claimed = Alert.objects.filter(
+                pk=alert.pk, status=Alert.Status.OPEN, escalation_level=alert.escalation_level
+            ).update(escalation_level=alert.escalation_level + 1, escalated_at=now)
+            if not claimed:
+                continue  # another sweep got there first
             escalated += 1
             alert.refresh_from_db()
             _audit(
@@ -234,4 +241,5 @@ def alerts_escalate(*, now=None) -> int:
                 what="escalated",
                 reason=alert.get_escalation_level_display(),
             )
+            notify_escalation(alert, minutes=int((now - alert.raised_at).total_seconds() // 60))
     return escalated

@@ -29,6 +29,8 @@ from neocare.infants.models import (
     Observation,
     Reading,
 )
+from neocare.messaging.notify import notify_assessment
+from neocare.messaging.reminders import reminder_schedule
 from neocare.network.models import Facility, User
 from risk_model.units import to_umol_l
 
@@ -154,8 +156,11 @@ def _record_once(
             # Assessed in the same transaction: a reading is never stored without what the
             # guideline said about it.
             assessment = assessment_create(infant=infant, **{model._meta.model_name: record})
-            # A risky assessment opens (or raises) the centre's alert in the same transaction.
+            # A risky assessment opens (or raises) the centre's alert, parents hear what the
+            # reading means, and the next reminder is set: all in the same transaction.
             alert_raise(assessment=assessment, actor=entered_by)
+            notify_assessment(assessment)
+            reminder_schedule(assessment)
             audit_record(
                 actor=entered_by,
                 infant=infant,

@@ -1,0 +1,67 @@
+"""Webhooks from the SMS provider: delivery receipts and inbound replies.
+
+Authenticated with a shared secret in the `X-NeoCare-Webhook-Secret` header (compared in
+constant time); no user session or token applies.
+"""
+
+import hmac
+
+from django.conf import settings
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from neocare.api import StrictSerializer
+from neocare.messaging.services import delivery_receipt, inbound_reply
+
+
+class _Webhook(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        given = request.headers.get("X-NeoCare-Webhook-Secret", "")
+        secret = settings.SMS_WEBHOOK_SECRET
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            raise AuthenticationFailed("bad webhook secret")
+
+
+class DeliverySerializer(StrictSerializer):
+    idempotency_key = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=["delivered", "failed"])
+    error = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class InboundSerializer(StrictSerializer):
+    phone = serializers.CharField(max_length=20)
+    text = serializers.CharField(max_length=500, allow_blank=True)
+
+
+class DeliveryWebhook(_Webhook):
+    serializer_class = DeliverySerializer
+
+    def post(self, request):
+        form = DeliverySerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        message = delivery_receipt(
+            key=str(data["idempotency_key"]),
+            delivered=data["status"] == "delivered",
+            error=data["error"],
+        )
+        if message is None:
+            return Response({"detail": "unknown message"}, status=404)
+        return Response({"status": message.status})
+
+
+class InboundWebhook(_Webhook):
+    serializer_class = InboundSerializer
+
+    def post(self, request):
+        form = InboundSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        opted_out = inbound_reply(**form.validated_data)
+        return Response({"opted_out": opted_out})
