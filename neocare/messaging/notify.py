@@ -15,6 +15,13 @@ def _when(instant, language: str) -> str:
         return date_format(timezone.localtime(instant), "SHORT_DATETIME_FORMAT")
 
 
+def _value(reading) -> str:
+    """As sent, in the unit sent: mg/dL to 0.1, µmol/L whole (DOMAIN.md)."""
+    if reading.unit_as_sent == "mg/dL":
+        return f"{reading.value_as_sent:.1f} mg/dL"
+    return f"{reading.value_as_sent:.0f} µmol/L"
+
+
 def _guardians(infant):
     return [g.guardian for g in infant.guardianships.select_related("guardian")]
 
@@ -42,7 +49,7 @@ def notify_assessment(assessment) -> None:
             template="reading_result",
             params={
                 "infant": infant.display_name,
-                "value": f"{reading.value_as_sent} {reading.unit_as_sent}",
+                "value": _value(reading),
                 "advice": advice,
                 "next": next_text,
             },

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from neocare.messaging.gateways import RETRY, SENT, UNKNOWN, Outgoing, gateway
+from neocare.messaging.gateways import FAILED, RETRY, SENT, UNKNOWN, Outgoing, gateway
 from neocare.messaging.models import Message, PhoneDay, PhoneOptOut
 from neocare.messaging.templates import TEMPLATES, render
 from neocare.network.models import User
@@ -203,7 +203,12 @@ def _record(message: Message, result) -> str:
     message.save()
     if message.status != Message.Status.PENDING:
         message.merged.update(sent_at=message.sent_at)
-    return RETRY if message.status == Message.Status.PENDING else result.outcome
+    return {
+        Message.Status.PENDING: RETRY,
+        Message.Status.SENT: SENT,
+        Message.Status.UNKNOWN: UNKNOWN,
+        Message.Status.FAILED: FAILED,
+    }[message.status]
 
 
 def messages_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:
