@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from celery import current_app
 from django.utils import timezone
 
 from neocare.alerts.models import Alert
+from neocare.celery import app as celery_app
 from neocare.messaging import services
 from neocare.messaging.models import Message, PhoneOptOut
 from neocare.messaging.services import message_enqueue, message_send, messages_sweep, quiet_until
@@ -95,32 +95,34 @@ def test_messages_are_in_the_guardians_language(world, infant):
 
 
 def test_broker_down_keeps_the_reading_the_alert_and_the_message_for_later(
-    world, client_for, infant, django_capture_on_commit_callbacks, settings
+    world, client_for, infant, django_capture_on_commit_callbacks, settings, monkeypatch
 ):
     settings.SMS_QUIET_HOURS = (0, 0)
-    conf = current_app.conf
-    saved = conf.broker_url, conf.task_publish_retry
-    conf.broker_url, conf.task_publish_retry = "redis://127.0.0.1:1/0", False  # nothing listens
-    current_app.close()  # drop pooled connections so the next publish uses the dead broker
+    # Celery reads CELERY_BROKER_URL from the environment before its own settings.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    publish_retry = celery_app.conf.task_publish_retry
+    celery_app.conf.task_publish_retry = False  # fail at once instead of retrying for seconds
+    celery_app.close()  # drop pooled connections so the next publish meets the dead broker
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = post_reading(
                 client_for(world.personas["guardian"]), infant, value="16.0", key="msg-key-02"
             )
     finally:
-        conf.broker_url, conf.task_publish_retry = saved
-        current_app.close()
+        monkeypatch.undo()
+        celery_app.conf.task_publish_retry = publish_retry
+        celery_app.close()
 
     assert response.status_code == 201
     assert Alert.objects.filter(infant=infant).exists()
     message = Message.objects.get(recipient=world.personas["guardian"])
     assert message.status == "pending"
     # Broker back: the sweeper finds it and the task sends it.
-    conf.task_always_eager = True
+    celery_app.conf.task_always_eager = True
     try:
         assert messages_sweep() == 1
     finally:
-        conf.task_always_eager = False
+        celery_app.conf.task_always_eager = False
     message.refresh_from_db()
     assert message.status == "sent"
 
@@ -204,11 +206,11 @@ def test_a_worker_killed_mid_send_is_recovered_and_the_text_goes_once(
     _crash_after_sending(message)
 
     later = timezone.now() + timedelta(seconds=settings.SMS_STUCK_AFTER_SECONDS + 1)
-    current_app.conf.task_always_eager = True
+    celery_app.conf.task_always_eager = True
     try:
         messages_sweep(now=later)
     finally:
-        current_app.conf.task_always_eager = False
+        celery_app.conf.task_always_eager = False
 
     message.refresh_from_db()
     assert message.status == "sent"
