@@ -131,3 +131,15 @@ def client_for():
         return client
 
     return make
+
+
+def reset_celery_connections() -> None:
+    """Make the next publish connect afresh (after a test changes CELERY_BROKER_URL).
+
+    `app.close()` drops the connection pool, but keeps the producer pool when the connection
+    pool was never created; the producer pool then keeps publishing to the old broker.
+    """
+    from neocare.celery import app
+
+    app.close()
+    app.amqp._producer_pool = None

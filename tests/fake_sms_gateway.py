@@ -15,6 +15,7 @@ class FakeGateway:
     def __init__(self):
         self.requests: list[dict] = []
         self.delivered: dict[str, dict] = {}  # idempotency key → first body
+        self.arrivals: dict[str, float] = {}  # idempotency key → time.time() of first request
         self.script: list[tuple[int, float]] = []  # (status, delay seconds) per request, then 200
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -40,6 +41,7 @@ class FakeGateway:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 key = self.headers.get("Idempotency-Key", "")
                 with fake.lock:
+                    fake.arrivals.setdefault(key, time.time())
                     fake.requests.append(body)
                     status, delay = fake.script.pop(0) if fake.script else (200, 0.0)
                 time.sleep(delay)

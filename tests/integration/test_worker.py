@@ -3,6 +3,7 @@ through the API comes out of the outbox into the (fake) SMS gateway, for the par
 community doctor. Runs in CI's PostgreSQL pass; needs Redis on 127.0.0.1:6379."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from neocare.celery import app as celery_app
 from neocare.messaging.models import Message
+from neocare.messaging.services import message_enqueue, messages_sweep
+from tests.conftest import reset_celery_connections
 from tests.fake_sms_gateway import FakeGateway
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,24 +35,13 @@ def wait_for(condition, seconds=WAIT_SECONDS):
     return False
 
 
-@pytest.fixture
-def worker(trained_risk_model, monkeypatch):
-    db = connection.settings_dict
-    with FakeGateway() as gateway:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "CELERY_BROKER_URL": BROKER,
-            "SMS_GATEWAY": "http",
-            "SMS_GATEWAY_URL": gateway.url,
-            "SMS_QUIET_START_HOUR": "0",
-            "SMS_QUIET_END_HOUR": "0",
-            "RISK_MODEL_PATH": str(trained_risk_model),
-        }
-        # Celery reads CELERY_BROKER_URL from the environment before its own settings.
-        monkeypatch.setenv("CELERY_BROKER_URL", BROKER)
-        celery_app.close()
-        celery_app.control.purge()
+class Workers:
+    """Real `celery worker` processes on Redis, pointed at the test database and gateway."""
+
+    def __init__(self, env):
+        self.env, self.processes = env, []
+
+    def start(self):
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -60,28 +52,66 @@ def worker(trained_risk_model, monkeypatch):
                 "worker",
                 "-P",
                 "solo",
+                "-n",
+                f"test{len(self.processes)}@%h",
                 "--without-gossip",
                 "--without-mingle",
                 "-l",
                 "WARNING",
             ],
             cwd=ROOT,
-            env=env,
+            env=self.env,
         )
-        try:
-            yield gateway
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-            monkeypatch.undo()
-            celery_app.close()
+        self.processes.append(process)
+        return process
+
+    def stop_all(self):
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=20)
+
+
+@pytest.fixture
+def gateway():
+    with FakeGateway() as fake:
+        yield fake
+
+
+@pytest.fixture
+def workers(trained_risk_model, monkeypatch, gateway):
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": BROKER,
+        "SMS_GATEWAY": "http",
+        "SMS_GATEWAY_URL": gateway.url,
+        "SMS_GATEWAY_TIMEOUT_SECONDS": "10",
+        "SMS_QUIET_START_HOUR": "0",
+        "SMS_QUIET_END_HOUR": "0",
+        "RISK_MODEL_PATH": str(trained_risk_model),
+    }
+    # This process publishes to the same Redis; Celery reads CELERY_BROKER_URL from the
+    # environment before its own settings.
+    monkeypatch.setenv("CELERY_BROKER_URL", BROKER)
+    reset_celery_connections()
+    celery_app.control.purge()
+    pool = Workers(env)
+    try:
+        yield pool
+    finally:
+        pool.stop_all()
+        monkeypatch.undo()
+        reset_celery_connections()
 
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_dangerous_reading_reaches_the_parent_and_the_doctor_through_a_real_worker(
-    world, client_for, worker
+    world, client_for, workers, gateway
 ):
+    workers.start()
     infant = world.ours
     infant.birth_at = timezone.now().replace(microsecond=0) - timedelta(hours=50)
     infant.gestational_age_weeks, infant.gestational_age_days = 38, 0
@@ -107,12 +137,44 @@ def test_a_dangerous_reading_reaches_the_parent_and_the_doctor_through_a_real_wo
 
     keys = {str(m.public_id): m.recipient_id for m in Message.objects.filter(infant=infant)}
     assert set(keys.values()) == {world.personas["guardian"].pk, doctor.pk}
-    assert wait_for(lambda: set(worker.delivered) >= set(keys)), worker.requests
+    assert wait_for(lambda: set(gateway.delivered) >= set(keys)), gateway.requests
     assert wait_for(
         lambda: (
             Message.objects.filter(pk__in=[], status="sent").count() == 0
             and Message.objects.filter(infant=infant, status="sent").count() == 2
         )
     )
-    texts = [worker.delivered[k]["text"] for k in keys]
+    texts = [gateway.delivered[k]["text"] for k in keys]
     assert any("16.0 mg/dL" in t for t in texts)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_while_sending_is_replaced_and_the_text_goes_once(
+    world, workers, gateway, settings
+):
+    settings.SMS_GATEWAY, settings.SMS_GATEWAY_URL = "http", gateway.url  # as the workers
+    first = workers.start()
+    gateway.answer((200, 4.0))  # the gateway takes 4 s: the worker dies waiting for it
+    with transaction.atomic():
+        message = message_enqueue(
+            recipient=world.personas["guardian"],
+            template="reminder",
+            params={"infant": "Baby", "due": "now"},
+            urgent=True,
+        )
+    assert wait_for(lambda: len(gateway.requests) == 1)
+
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    message.refresh_from_db()
+    assert message.status == "sending"  # claimed by the dead worker
+    assert wait_for(lambda: len(gateway.delivered) == 1)  # it did reach the gateway
+
+    workers.start()
+    later = timezone.now() + timedelta(seconds=settings.SMS_STUCK_AFTER_SECONDS + 1)
+    assert messages_sweep(now=later) == 1  # recovered and handed to the new worker
+
+    assert wait_for(lambda: Message.objects.get(pk=message.pk).status == "sent")
+    assert len(gateway.requests) == 2  # the same key, sent again…
+    assert len(gateway.delivered) == 1  # …and the text went once

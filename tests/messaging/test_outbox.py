@@ -12,6 +12,7 @@ from neocare.celery import app as celery_app
 from neocare.messaging import services
 from neocare.messaging.models import Message, PhoneOptOut
 from neocare.messaging.services import message_enqueue, message_send, messages_sweep, quiet_until
+from tests.conftest import reset_celery_connections
 from tests.factories import InfantFactory, guardian, link
 from tests.fake_sms_gateway import FakeGateway
 
@@ -102,7 +103,7 @@ def test_broker_down_keeps_the_reading_the_alert_and_the_message_for_later(
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     publish_retry = celery_app.conf.task_publish_retry
     celery_app.conf.task_publish_retry = False  # fail at once instead of retrying for seconds
-    celery_app.close()  # drop pooled connections so the next publish meets the dead broker
+    reset_celery_connections()
     try:
         with django_capture_on_commit_callbacks(execute=True):
             response = post_reading(
@@ -111,7 +112,7 @@ def test_broker_down_keeps_the_reading_the_alert_and_the_message_for_later(
     finally:
         monkeypatch.undo()
         celery_app.conf.task_publish_retry = publish_retry
-        celery_app.close()
+        reset_celery_connections()
 
     assert response.status_code == 201
     assert Alert.objects.filter(infant=infant).exists()
