@@ -35,6 +35,7 @@ lint: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/risk_model_speed.py
 	$(BIN)/python bench/readings_throughput.py
+	$(BIN)/python bench/alerts_pipeline.py
 
 clean:
 	rm -rf $(VENV) var

@@ -4,7 +4,8 @@ transaction; `dedupe_key`s make a repeated event write nothing new."""
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from neocare.messaging.services import message_enqueue
+from neocare.infants.models import Guardianship
+from neocare.messaging.services import Draft, messages_enqueue
 from neocare.network.models import Facility, User
 
 URGENT_FROM_LEVEL = 4  # urgent referral and emergency go out at once, even in quiet hours
@@ -35,6 +36,7 @@ def notify_assessment(assessment) -> None:
     if assessment.reading_id is None:
         return
     reading, infant = assessment.reading, assessment.infant
+    drafts = []
     for guardian in _guardians(infant):
         language = guardian.language
         advice = assessment.result["reasons"][0]["parent"].get(language, "")
@@ -44,19 +46,22 @@ def notify_assessment(assessment) -> None:
                 next_text = " " + translation.gettext("Next measurement: %(when)s.") % {
                     "when": _when(assessment.next_measurement_at, language)
                 }
-        message_enqueue(
-            recipient=guardian,
-            template="reading_result",
-            params={
-                "infant": infant.display_name,
-                "value": _value(reading),
-                "advice": advice,
-                "next": next_text,
-            },
-            infant=infant,
-            urgent=assessment.action_level >= URGENT_FROM_LEVEL,
-            dedupe_key=f"assessment:{assessment.pk}:{guardian.pk}",
+        drafts.append(
+            Draft(
+                recipient=guardian,
+                template="reading_result",
+                params={
+                    "infant": infant.display_name,
+                    "value": _value(reading),
+                    "advice": advice,
+                    "next": next_text,
+                },
+                infant=infant,
+                urgent=assessment.action_level >= URGENT_FROM_LEVEL,
+                dedupe_key=f"assessment:{assessment.pk}:{guardian.pk}",
+            )
         )
+    messages_enqueue(drafts)
 
 
 def _centre_doctors(centre):
@@ -65,19 +70,23 @@ def _centre_doctors(centre):
 
 def notify_alert(alert) -> None:
     """The centre's doctors hear of a new or raised alert."""
-    for doctor in _centre_doctors(alert.centre):
-        message_enqueue(
-            recipient=doctor,
-            template="doctor_alert",
-            params={
-                "severity": alert.get_severity_display(),
-                "infant": alert.infant.display_name,
-                "ref": _reference(alert.infant),
-            },
-            infant=alert.infant,
-            urgent=alert.severity_level >= URGENT_FROM_LEVEL,
-            dedupe_key=f"alert:{alert.pk}:{alert.severity_level}:{doctor.pk}",
-        )
+    messages_enqueue(
+        [
+            Draft(
+                recipient=doctor,
+                template="doctor_alert",
+                params={
+                    "severity": alert.get_severity_display(),
+                    "infant": alert.infant.display_name,
+                    "ref": _reference(alert.infant),
+                },
+                infant=alert.infant,
+                urgent=alert.severity_level >= URGENT_FROM_LEVEL,
+                dedupe_key=f"alert:{alert.pk}:{alert.severity_level}:{doctor.pk}",
+            )
+            for doctor in _centre_doctors(alert.centre)
+        ]
+    )
 
 
 def notify_escalation(alert, minutes: int) -> None:
@@ -91,63 +100,88 @@ def notify_escalation(alert, minutes: int) -> None:
         doctors = doctors.filter(facility__district=district)
     else:
         doctors = doctors.filter(facility__district__region=district.region)
-    for doctor in doctors:
-        message_enqueue(
-            recipient=doctor,
-            template="doctor_escalated",
-            params={
-                "severity": alert.get_severity_display(),
-                "centre": alert.centre.name,
-                "minutes": minutes,
-                "ref": _reference(alert.infant),
-            },
-            infant=alert.infant,
-            urgent=True,
-            dedupe_key=f"escalation:{alert.pk}:{alert.escalation_level}:{doctor.pk}",
-        )
+    messages_enqueue(
+        [
+            Draft(
+                recipient=doctor,
+                template="doctor_escalated",
+                params={
+                    "severity": alert.get_severity_display(),
+                    "centre": alert.centre.name,
+                    "minutes": minutes,
+                    "ref": _reference(alert.infant),
+                },
+                infant=alert.infant,
+                urgent=True,
+                dedupe_key=f"escalation:{alert.pk}:{alert.escalation_level}:{doctor.pk}",
+            )
+            for doctor in doctors
+        ]
+    )
 
 
 def notify_referral(referral) -> None:
     """Parents are told where to take the baby today, with the address."""
     hospital = referral.hospital
-    for guardian in _guardians(referral.infant):
-        message_enqueue(
-            recipient=guardian,
-            template="referral",
-            params={
-                "infant": referral.infant.display_name,
-                "hospital": hospital.name,
-                "address": hospital.address,
-            },
-            infant=referral.infant,
-            urgent=True,
-            dedupe_key=f"referral:{referral.pk}:{guardian.pk}",
-        )
-
-
-def notify_reminder(reminder, stage: int) -> None:
-    infant = reminder.infant
-    for guardian in _guardians(infant):
-        message_enqueue(
-            recipient=guardian,
-            template="reminder" if stage == 1 else "reminder_second",
-            params={
-                "infant": infant.display_name,
-                "due": _when(reminder.due_at, guardian.language),
-            },
-            infant=infant,
-            dedupe_key=f"reminder:{reminder.pk}:{stage}:{guardian.pk}",
-        )
-    if stage == 2:
-        for doctor in _centre_doctors(infant.registered_centre):
-            message_enqueue(
-                recipient=doctor,
-                template="doctor_missed_measurement",
+    messages_enqueue(
+        [
+            Draft(
+                recipient=guardian,
+                template="referral",
                 params={
-                    "infant": infant.display_name,
-                    "ref": _reference(infant),
-                    "due": _when(reminder.due_at, doctor.language),
+                    "infant": referral.infant.display_name,
+                    "hospital": hospital.name,
+                    "address": hospital.address,
                 },
-                infant=infant,
-                dedupe_key=f"reminder:{reminder.pk}:doctor:{doctor.pk}",
+                infant=referral.infant,
+                urgent=True,
+                dedupe_key=f"referral:{referral.pk}:{guardian.pk}",
             )
+            for guardian in _guardians(referral.infant)
+        ]
+    )
+
+
+def notify_reminders(reminders, stage: int) -> None:
+    """Stage 1: the parents are reminded. Stage 2: reminded again, and the centre's doctors
+    told of the missed measurement. One batch of outbox rows for many reminders."""
+    infants = {r.infant_id: r.infant for r in reminders}
+    guardians: dict[int, list] = {}
+    for link in Guardianship.objects.filter(infant_id__in=infants).select_related("guardian"):
+        guardians.setdefault(link.infant_id, []).append(link.guardian)
+    doctors: dict[int, list] = {}
+    if stage == 2:
+        centres = {i.registered_centre_id for i in infants.values()}
+        for doctor in User.objects.filter(role=User.Role.COMMUNITY_DOCTOR, facility_id__in=centres):
+            doctors.setdefault(doctor.facility_id, []).append(doctor)
+    drafts = []
+    for reminder in reminders:
+        infant = reminder.infant
+        for guardian in guardians.get(infant.pk, []):
+            drafts.append(
+                Draft(
+                    recipient=guardian,
+                    template="reminder" if stage == 1 else "reminder_second",
+                    params={
+                        "infant": infant.display_name,
+                        "due": _when(reminder.due_at, guardian.language),
+                    },
+                    infant=infant,
+                    dedupe_key=f"reminder:{reminder.pk}:{stage}:{guardian.pk}",
+                )
+            )
+        for doctor in doctors.get(infant.registered_centre_id, []):
+            drafts.append(
+                Draft(
+                    recipient=doctor,
+                    template="doctor_missed_measurement",
+                    params={
+                        "infant": infant.display_name,
+                        "ref": _reference(infant),
+                        "due": _when(reminder.due_at, doctor.language),
+                    },
+                    infant=infant,
+                    dedupe_key=f"reminder:{reminder.pk}:doctor:{doctor.pk}",
+                )
+            )
+    messages_enqueue(drafts)

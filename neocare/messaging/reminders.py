@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from neocare.messaging.models import Reminder
-from neocare.messaging.notify import notify_reminder
+from neocare.messaging.notify import notify_reminders
 
 ACTIVE = (Reminder.Status.PENDING, Reminder.Status.FIRST_SENT)
 
@@ -29,18 +29,14 @@ def reminder_schedule(assessment) -> None:
         )
 
 
-def _advance(reminder_id: int, before: str, after: str, stage: int) -> bool:
-    with transaction.atomic():
-        # The conditional UPDATE is the claim: two dispatchers never remind twice.
-        if not Reminder.objects.filter(pk=reminder_id, status=before).update(status=after):
-            return False
-        notify_reminder(Reminder.objects.select_related("infant").get(pk=reminder_id), stage)
-    return True
-
-
 def reminders_dispatch(*, now=None, batch: int | None = None) -> int:
     """Send the first reminder of what is due, and the second (plus a note to the doctor) of
-    what is still missing `REMINDER_SECOND_AFTER_HOURS` later. Returns reminders advanced."""
+    what is still missing `REMINDER_SECOND_AFTER_HOURS` later. Returns reminders advanced.
+
+    Each batch is one transaction: the reminders are locked (`skip_locked`, so dispatchers
+    running at once take different ones), moved to their next state and their messages written
+    together — a crash loses neither the claim nor the messages.
+    """
     now = now or timezone.now()
     batch = batch or settings.REMINDER_BATCH_SIZE
     second_due = now - timedelta(hours=settings.REMINDER_SECOND_AFTER_HOURS)
@@ -50,13 +46,16 @@ def reminders_dispatch(*, now=None, batch: int | None = None) -> int:
         (Reminder.Status.FIRST_SENT, Reminder.Status.DONE, 2, second_due),
     ):
         while True:
-            ids = list(
-                Reminder.objects.filter(status=before, due_at__lte=due)
-                .order_by("due_at")
-                .values_list("pk", flat=True)[:batch]
-            )
-            done = sum(_advance(pk, before, after, stage) for pk in ids)
-            advanced += done
-            if len(ids) < batch or done == 0:
-                break
+            with transaction.atomic():
+                reminders = list(
+                    Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(status=before, due_at__lte=due)
+                    .select_related("infant")
+                    .order_by("due_at")[:batch]
+                )
+                if not reminders:
+                    break
+                Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(status=after)
+                notify_reminders(reminders, stage)
+            advanced += len(reminders)
     return advanced

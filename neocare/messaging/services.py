@@ -10,13 +10,17 @@
 """
 
 import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from neocare.infants.models import Guardianship
 from neocare.messaging.gateways import FAILED, RETRY, SENT, UNKNOWN, Outgoing, gateway
 from neocare.messaging.models import Message, PhoneDay, PhoneOptOut
 from neocare.messaging.templates import TEMPLATES, render
@@ -46,66 +50,100 @@ def quiet_until(instant: datetime) -> datetime:
     return wake
 
 
-def _consent_withdrawn(recipient: User, infant) -> bool:
-    if infant is None or recipient.role != User.Role.GUARDIAN:
-        return False
-    link = infant.guardianships.filter(guardian=recipient).first()
-    return link is None or not link.consent_active
+@dataclass(frozen=True)
+class Draft:
+    """A message to write: who, which template with which parameters, about which infant."""
+
+    recipient: User
+    template: str
+    params: dict
+    infant: object = None
+    urgent: bool = False
+    # The event that causes it, e.g. "reminder:<id>:1:<guardian>": a repeat writes nothing.
+    dedupe_key: str | None = None
 
 
-def message_enqueue(
-    *,
-    recipient: User,
-    template: str,
-    params: dict,
-    infant=None,
-    urgent: bool = False,
-    dedupe_key: str | None = None,
-) -> Message | None:
-    """Write one message to the outbox (in the caller's transaction). None without a phone."""
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown template {template}")
-    if not recipient.phone_number:
-        return None
-    phone = str(recipient.phone_number)
+def messages_enqueue(drafts: Sequence[Draft]) -> list[Message]:
+    """Write messages to the outbox in the caller's transaction: one path for one or thousands.
+
+    Recipients without a phone are skipped. Opted-out numbers and guardians who withdrew consent
+    get a `suppressed` row (kept, with the reason) instead of a message. Each message due now is
+    published to a worker once the transaction commits.
+    """
+    drafts = [d for d in drafts if d.recipient.phone_number]
+    unknown = {d.template for d in drafts} - set(TEMPLATES)
+    if unknown:
+        raise ValueError(f"unknown templates {sorted(unknown)}")
+    if not drafts:
+        return []
     now = timezone.now()
-    status, reason = Message.Status.PENDING, ""
-    if template != "opt_out_confirmed" and PhoneOptOut.objects.filter(phone=phone).exists():
-        status, reason = Message.Status.SUPPRESSED, "opted_out"
-    elif _consent_withdrawn(recipient, infant):
-        status, reason = Message.Status.SUPPRESSED, "consent_withdrawn"
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                recipient=recipient,
+    phones = {str(d.recipient.phone_number) for d in drafts}
+    opted_out = set(PhoneOptOut.objects.filter(phone__in=phones).values_list("phone", flat=True))
+
+    def to_guardian_about_infant(d: Draft) -> bool:
+        return d.infant is not None and d.recipient.role == User.Role.GUARDIAN
+
+    about = [d for d in drafts if to_guardian_about_infant(d)]
+    consenting = set(
+        Guardianship.objects.filter(
+            infant_id__in={d.infant.pk for d in about},
+            guardian_id__in={d.recipient.pk for d in about},
+            consent_withdrawn_at__isnull=True,
+        ).values_list("infant_id", "guardian_id")
+    )
+    rows = []
+    for d in drafts:
+        phone = str(d.recipient.phone_number)
+        status, reason = Message.Status.PENDING, ""
+        if d.template != "opt_out_confirmed" and phone in opted_out:
+            status, reason = Message.Status.SUPPRESSED, "opted_out"
+        elif to_guardian_about_infant(d) and (d.infant.pk, d.recipient.pk) not in consenting:
+            status, reason = Message.Status.SUPPRESSED, "consent_withdrawn"
+        rows.append(
+            Message(
+                recipient=d.recipient,
                 phone=phone,
-                language=recipient.language or settings.LANGUAGE_CODE,
-                template=template,
-                params={k: str(v) for k, v in params.items()},
-                infant=infant,
-                urgent=urgent,
-                dedupe_key=dedupe_key,
+                language=d.recipient.language or settings.LANGUAGE_CODE,
+                template=d.template,
+                params={k: str(v) for k, v in d.params.items()},
+                infant=d.infant,
+                urgent=d.urgent,
+                dedupe_key=d.dedupe_key or f"once:{uuid.uuid4()}",
                 status=status,
                 reason=reason,
-                not_before=now if urgent else quiet_until(now),
+                not_before=now if d.urgent else quiet_until(now),
             )
-    except IntegrityError:
-        if dedupe_key is None:
-            raise
-        return Message.objects.get(dedupe_key=dedupe_key)  # this event already wrote it
-    if status == Message.Status.PENDING and message.not_before <= now:
-        _dispatch_on_commit(message.pk)
-    return message
+        )
+    # The unique dedupe key makes a repeated event a no-op; the rows are read back for ids.
+    Message.objects.bulk_create(rows, ignore_conflicts=True)
+    written = {
+        m.dedupe_key: m for m in Message.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows])
+    }
+    due = [
+        m.pk for m in written.values() if m.status == Message.Status.PENDING and m.not_before <= now
+    ]
+    if due:
+        _dispatch_on_commit(due)
+    return [written[r.dedupe_key] for r in rows]
 
 
-def _dispatch_on_commit(message_id: int) -> None:
+def message_enqueue(**draft) -> Message | None:
+    """One message (see `messages_enqueue`); None when the recipient has no phone."""
+    written = messages_enqueue([Draft(**draft)])
+    return written[0] if written else None
+
+
+def _dispatch_on_commit(message_ids: list[int]) -> None:
     from neocare.messaging.tasks import message_send_task
 
     def publish():
         try:
-            message_send_task.delay(message_id)
-        except Exception:  # broker down: the row waits in the outbox for the sweeper
-            logger.warning("broker unavailable; message %s waits for the sweeper", message_id)
+            for message_id in message_ids:
+                message_send_task.delay(message_id)
+        except Exception:  # broker down: the rows wait in the outbox for the sweeper
+            logger.warning(
+                "broker unavailable; %d message(s) wait for the sweeper", len(message_ids)
+            )
 
     transaction.on_commit(publish)
 
