@@ -173,9 +173,10 @@ def main():
             p50 = latencies[len(latencies) // 2] * 1000
             p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
             print(
-                f"reading → gateway, {READINGS} dangerous readings, {WORKERS} worker(s): "
-                f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, mean "
-                f"{statistics.fmean(latencies) * 1000:.0f} ms (target p99 < 1000 ms)"
+                f"reading → gateway, {len(latencies)} dangerous readings after {WARM_UP} "
+                f"warm-up, {WORKERS} worker(s): p50 {p50:.0f} ms, p99 {p99:.0f} ms, mean "
+                f"{statistics.fmean(latencies) * 1000:.0f} ms (target p99 < 1000 ms); "
+                f"warm-up readings: {', '.join(f'{c * 1000:.0f}' for c in cold)} ms"
             )
 
             # 2. Reminder fan-out.

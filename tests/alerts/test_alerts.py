@@ -325,3 +325,35 @@ def test_two_escalation_sweeps_at_once_escalate_an_alert_once(world, client_for,
         ).count()
         == 1
     )
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("community_doctor", True),
+        ("district_doctor", True),
+        ("paediatrician", True),  # the receiving hospital's
+        ("guardian", False),
+        ("health_admin", False),
+        ("stranger:community_doctor", False),
+        ("stranger:paediatrician", False),
+    ],
+)
+def test_referrals_are_seen_by_the_referring_side_and_the_receiving_hospital_only(
+    world, client_for, infant, who, sees
+):
+    post_reading(client_for(world.personas["guardian"]), infant, value="16.0", key="seen-key-1")
+    alert = Alert.objects.get(infant=infant)
+    client_for(world.personas["community_doctor"]).post(
+        f"/api/v1/alerts/{alert.public_id}/refer/",
+        {"hospital": str(world.hospital_a.public_id)},
+        format="json",
+    )
+    referral = Referral.objects.get(infant=infant)
+    user = world.strangers[who.split(":")[1]] if ":" in who else world.personas[who]
+
+    listed = client_for(user).get("/api/v1/referrals/").json()["results"]
+    one = client_for(user).get(f"/api/v1/referrals/{referral.public_id}/")
+
+    assert [r["id"] for r in listed] == ([str(referral.public_id)] if sees else [])
+    assert one.status_code == (200 if sees else 404)
