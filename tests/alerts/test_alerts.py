@@ -1,44 +1,23 @@
 """Alerts open from risky assessments, once per episode; doctors acknowledge, refer, resolve;
 unacknowledged alerts escalate; referrals bring the infant to the hospital's paediatricians."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from neocare.alerts.models import Alert, Referral
 from neocare.alerts.services import alerts_escalate
 from neocare.audit.models import AuditEvent
 from tests.factories import InfantFactory
+from tests.helpers import at_once, make_term_infant_born_50h_ago, post_reading
 
 
 @pytest.fixture
 def infant(world):
-    """38+0 weeks, no neurotoxicity risk factor, born 50 h ago, registered at centre A1.
-    AAP 2022 at 48 h: phototherapy 16.0, exchange 24.0 (escalation 22.0) mg/dL."""
-    born = timezone.now().replace(microsecond=0) - timedelta(hours=50)
-    world.ours.birth_at = born
-    world.ours.gestational_age_weeks, world.ours.gestational_age_days = 38, 0
-    world.ours.neurotoxicity_risk_factors = []
-    world.ours.save()
-    return world.ours
-
-
-def post_reading(client, infant, *, value, key, age_hours=48):
-    return client.post(
-        f"/api/v1/infants/{infant.public_id}/readings/",
-        {
-            "method": "tsb_lab",
-            "value": value,
-            "unit": "mg/dL",
-            "idempotency_key": key,
-            "measured_at": (infant.birth_at + timedelta(hours=age_hours)).isoformat(),
-        },
-        format="json",
-    )
+    """Registered at centre A1; phototherapy 16.0, escalation 22.0 mg/dL at 48 h."""
+    return make_term_infant_born_50h_ago(world.ours)
 
 
 def test_a_reading_at_the_phototherapy_threshold_opens_one_alert_even_when_retried(
@@ -305,18 +284,7 @@ def test_two_escalation_sweeps_at_once_escalate_an_alert_once(world, client_for,
     post_reading(client_for(world.personas["guardian"]), infant, value="16.0", key="esc-key-3")
     alert = Alert.objects.get(infant=infant)
     later = timezone.now() + timedelta(hours=2)
-    counts, barrier = [], threading.Barrier(4)
-
-    def sweep():
-        barrier.wait()
-        counts.append(alerts_escalate(now=later))
-        connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    counts = at_once(lambda: alerts_escalate(now=later))
 
     assert sum(counts) == 1
     assert (

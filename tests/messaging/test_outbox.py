@@ -15,6 +15,7 @@ from neocare.messaging.services import message_enqueue, message_send, messages_s
 from tests.conftest import reset_celery_connections
 from tests.factories import InfantFactory, guardian, link
 from tests.fake_sms_gateway import FakeGateway
+from tests.helpers import make_term_infant_born_50h_ago, post_reading
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=SHANGHAI)
@@ -22,12 +23,7 @@ NOON = datetime(2026, 11, 23, 12, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture
 def infant(world):
-    """38+0 weeks, no risk factor, born 50 h ago; phototherapy 16.0 mg/dL at 48 h."""
-    world.ours.birth_at = timezone.now().replace(microsecond=0) - timedelta(hours=50)
-    world.ours.gestational_age_weeks, world.ours.gestational_age_days = 38, 0
-    world.ours.neurotoxicity_risk_factors = []
-    world.ours.save()
-    return world.ours
+    return make_term_infant_born_50h_ago(world.ours)
 
 
 @pytest.fixture
@@ -38,20 +34,6 @@ def gateway(settings):
         settings.SMS_GATEWAY_TIMEOUT_SECONDS = 0.3
         settings.SMS_QUIET_HOURS = (0, 0)  # no quiet hours unless a test sets them
         yield fake
-
-
-def post_reading(client, infant, *, value, key, age_hours=48):
-    return client.post(
-        f"/api/v1/infants/{infant.public_id}/readings/",
-        {
-            "method": "tsb_lab",
-            "value": value,
-            "unit": "mg/dL",
-            "idempotency_key": key,
-            "measured_at": (infant.birth_at + timedelta(hours=age_hours)).isoformat(),
-        },
-        format="json",
-    )
 
 
 def test_a_dangerous_reading_writes_the_parents_and_the_doctors_messages_with_it(

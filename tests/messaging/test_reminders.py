@@ -1,27 +1,22 @@
 """Reminders come from the assessment's next-measurement time, kept in the database; a reading
 cancels them; a missed one gets a second reminder and a note to the community doctor."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from neocare.alerts.services import alerts_escalate
 from neocare.infants.services import observation_record, reading_record
 from neocare.messaging.models import Message, Reminder
 from neocare.messaging.reminders import reminders_dispatch
+from tests.helpers import at_once, make_term_infant_born_50h_ago
 
 
 @pytest.fixture
 def infant(world):
-    """38+0 weeks, no risk factor, born 50 h ago (phototherapy 16.0 mg/dL at 48 h)."""
-    world.ours.birth_at = timezone.now().replace(microsecond=0) - timedelta(hours=50)
-    world.ours.gestational_age_weeks, world.ours.gestational_age_days = 38, 0
-    world.ours.neurotoxicity_risk_factors = []
-    world.ours.save()
+    make_term_infant_born_50h_ago(world.ours)
     doctor = world.personas["community_doctor"]
     doctor.phone_number = "+8613900000002"
     doctor.save()
@@ -143,18 +138,7 @@ def test_a_referral_tells_the_parents_where_to_go_today(world, infant, client_fo
 def test_two_dispatchers_at_once_remind_once(world, infant):
     record(world, infant, "13.5", "remind-key-8", hours_ago=2)
     due = Reminder.objects.get(infant=infant).due_at
-    counts, barrier = [], threading.Barrier(4)
-
-    def dispatch():
-        barrier.wait()
-        counts.append(reminders_dispatch(now=due))
-        connection.close()
-
-    threads = [threading.Thread(target=dispatch) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    counts = at_once(lambda: reminders_dispatch(now=due))
 
     assert sum(counts) == 1
     assert Message.objects.filter(template="reminder").count() == 1

@@ -1,0 +1,51 @@
+"""Small helpers shared by tests: posting a reading, the usual term infant, racing threads."""
+
+import threading
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+
+def post_reading(client, infant, *, value, key, age_hours=48, unit="mg/dL", method="tsb_lab"):
+    """POST one reading measured `age_hours` after the infant's birth."""
+    return client.post(
+        f"/api/v1/infants/{infant.public_id}/readings/",
+        {
+            "method": method,
+            "value": value,
+            "unit": unit,
+            "idempotency_key": key,
+            "measured_at": (infant.birth_at + timedelta(hours=age_hours)).isoformat(),
+        },
+        format="json",
+    )
+
+
+def make_term_infant_born_50h_ago(infant):
+    """38+0 weeks, no neurotoxicity risk factor, born 50 h ago. AAP 2022 at 48 h (38 weeks,
+    no risk): phototherapy 16.0, exchange 24.0 (escalation 22.0) mg/dL."""
+    infant.birth_at = timezone.now().replace(microsecond=0) - timedelta(hours=50)
+    infant.gestational_age_weeks, infant.gestational_age_days = 38, 0
+    infant.neurotoxicity_risk_factors = []
+    infant.save()
+    return infant
+
+
+def at_once(call, copies: int = 4) -> list:
+    """Run `call` in `copies` threads released together (each with its own connection)."""
+    results, barrier = [], threading.Barrier(copies)
+
+    def run():
+        barrier.wait()
+        try:
+            results.append(call())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(copies)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
