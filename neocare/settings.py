@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "neocare.audit",
     "neocare.alerts",
     "neocare.messaging",
+    "neocare.photos",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,15 @@ SMS_QUIET_HOURS = (
 # A second reminder (and a note to the doctor) this long after a missed measurement.
 REMINDER_SECOND_AFTER_HOURS = env.int("REMINDER_SECOND_AFTER_HOURS", default=6)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=1000)
+
+# Skin photos (issue #6): sanitised copies only, outside any URL the web server serves.
+PHOTO_STORAGE_DIR = env.path("PHOTO_STORAGE_DIR", default=VAR_DIR / "photos")
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=15_000_000)
+# Checked from the header before decoding (a 12 MP phone photo is ~12,000,000 pixels).
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=50_000_000)
+PHOTO_MAX_DIMENSION = env.int("PHOTO_MAX_DIMENSION", default=12_000)
+# Multipart uploads up to the photo limit are accepted (Django's default is 2.5 MB in memory).
+FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES
 
 # The risk model file (skops), written by `manage.py train_risk_model` (the run command trains one
 # when it is missing). Each process loads it once, and again only if the file changes.

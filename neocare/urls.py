@@ -9,6 +9,7 @@ from neocare.audit.views import AuditEventViewSet
 from neocare.infants.views import BreakGlassView, InfantViewSet, SyncView
 from neocare.messaging.views import DeliveryWebhook, InboundWebhook
 from neocare.network.views import FacilityViewSet, MeView
+from neocare.photos.views import PhotoImageView, PhotoListView
 
 router = DefaultRouter()
 router.register("infants", InfantViewSet, basename="infant")
@@ -24,6 +25,12 @@ api_v1 = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("sms/delivery/", DeliveryWebhook.as_view(), name="sms-delivery"),
     path("sms/inbound/", InboundWebhook.as_view(), name="sms-inbound"),
+    path("infants/<uuid:id>/photos/", PhotoListView.as_view(), name="infant-photos"),
+    path(
+        "infants/<uuid:id>/photos/<uuid:photo_id>/image/",
+        PhotoImageView.as_view(),
+        name="infant-photo-image",
+    ),
     path("", include(router.urls)),
 ]
 

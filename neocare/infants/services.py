@@ -64,7 +64,7 @@ def _check_not_in_future(field: str, instant: datetime) -> None:
         )
 
 
-def _check_within_neonatal_period(infant: Infant, field: str, instant: datetime) -> None:
+def check_within_neonatal_period(infant: Infant, field: str, instant: datetime) -> None:
     """Readings and observations are accepted from birth to READING_MAX_AGE_DAYS of age."""
     _check_not_in_future(field, instant)
     if instant < infant.birth_at:
@@ -84,7 +84,7 @@ def _check_within_neonatal_period(infant: Infant, field: str, instant: datetime)
         )
 
 
-def _check_may_record_for(infant: Infant, user: User) -> None:
+def check_may_record_for(infant: Infant, user: User) -> None:
     """The caller already found `infant` in the user's scope; here only role rules."""
     if user.role == User.Role.GUARDIAN:
         consent = infant.guardianships.filter(guardian=user).first()
@@ -142,8 +142,8 @@ def _record_once(
     if original is not None:
         return Recorded(original, created=False)
 
-    _check_may_record_for(infant, entered_by)
-    _check_within_neonatal_period(infant, time_field, sent[time_field])
+    check_may_record_for(infant, entered_by)
+    check_within_neonatal_period(infant, time_field, sent[time_field])
     try:
         with transaction.atomic():
             record = model.objects.create(

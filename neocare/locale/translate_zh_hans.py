@@ -163,6 +163,24 @@ ZH_HANS = {
     "NeoCare: %(severity)s alert at %(centre)s unacknowledged for %(minutes)s min (ref %(ref)s). Please act.": "【新生儿黄疸随访】%(centre)s的警报（%(severity)s，编号 %(ref)s）已 %(minutes)s 分钟无人确认，请处理。",
     "NeoCare: you will receive no more messages. Reply with your doctor to rejoin.": "【新生儿黄疸随访】您将不再收到短信。如需重新加入，请联系您的医生。",
     "%(parts)s": "%(parts)s",
+    # Photos (issue #6)
+    "forehead": "额头",
+    "sternum": "胸骨处",
+    "sclera (white of the eye)": "巩膜（眼白）",
+    "taken at": "拍摄时间",
+    "The photo file is incomplete. Please take it again.": "照片文件不完整，请重新拍摄。",
+    "The photo file carries other data. Please send the photo itself.": "照片文件夹带了其他数据，请直接发送照片本身。",
+    "The photo's colour profile cannot be read.": "无法读取照片的色彩配置文件。",
+    "The photo is too large (at most %(mb)d MB).": "照片太大（最多 %(mb)d MB）。",
+    "The photo has too many pixels.": "照片像素过多。",
+    "The photo is too large in one dimension.": "照片的长或宽超出限制。",
+    "Send a single photo, not an animation.": "请发送单张照片，不要发送动图。",
+    "This is not a JPEG, PNG, WebP or HEIC photo.": "这不是 JPEG、PNG、WebP 或 HEIC 格式的照片。",
+    "The photo file is damaged. Please take it again.": "照片文件已损坏，请重新拍摄。",
+    "Send a JSON object {x, y, w, h}.": "请发送 JSON 对象 {x, y, w, h}。",
+    "Give exactly x, y, w and h.": "请恰好给出 x、y、w 和 h。",
+    "Width and height must be above 0.": "宽和高必须大于 0。",
+    "The rectangle must lie inside the frame.": "矩形必须位于画面之内。",
 }
 
 
