@@ -36,6 +36,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/risk_model_speed.py
 	$(BIN)/python bench/readings_throughput.py
 	$(BIN)/python bench/alerts_pipeline.py
+	$(BIN)/python bench/photo_analysis.py
 
 clean:
 	rm -rf $(VENV) var
