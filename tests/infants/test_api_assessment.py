@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from neocare.infants.models import Assessment
 from tests.factories import InfantFactory, link
+from tests.helpers import post_reading
 
 
 @pytest.fixture
@@ -26,20 +27,6 @@ def term_infant(world):
     )
     link(infant, world.personas["guardian"])
     return infant
-
-
-def post_reading(client, infant, *, age_hours, value, unit="mg/dL", method="tsb_lab", key):
-    return client.post(
-        f"/api/v1/infants/{infant.public_id}/readings/",
-        {
-            "method": method,
-            "value": value,
-            "unit": unit,
-            "idempotency_key": key,
-            "measured_at": (infant.birth_at + timedelta(hours=age_hours)).isoformat(),
-        },
-        format="json",
-    )
 
 
 def test_reading_at_the_phototherapy_threshold_is_an_urgent_referral(
