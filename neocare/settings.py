@@ -132,7 +132,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = False  # opt in per task where redelivery is safe
 CELERY_BEAT_SCHEDULE = {
     # Unacknowledged alerts move up a level when their time is up (idempotent).
-    "alerts-escalate": {"task": "neocare.messaging.tasks.alerts_escalate_task", "schedule": 60.0},
+    "alerts-escalate": {"task": "neocare.alerts.tasks.alerts_escalate_task", "schedule": 60.0},
     # Due measurement reminders, in batches; the due time is a column, never a broker ETA.
     "reminders-dispatch": {
         "task": "neocare.messaging.tasks.reminders_dispatch_task",

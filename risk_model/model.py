@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -166,13 +167,10 @@ def _split(infant: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.nd
 
 def _reference_row(data: Dataset) -> np.ndarray:
     """Per feature, the median over readings not followed by the threshold (NaN stays NaN)."""
-    negatives = data.X[~data.y]
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmedian(negatives, axis=0)
+    with warnings.catch_warnings():
+        # A column that is all NaN (the photo slot today) has no median: NaN, without a warning.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(data.X[~data.y], axis=0)
 
 
 def train(

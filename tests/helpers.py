@@ -33,13 +33,18 @@ def make_term_infant_born_50h_ago(infant):
 
 
 def at_once(call, copies: int = 4) -> list:
-    """Run `call` in `copies` threads released together (each with its own connection)."""
-    results, barrier = [], threading.Barrier(copies)
+    """Run `call` in `copies` threads released together (each with its own connection).
+
+    Returns every result; if any copy raised, the first error is raised here, after all joined.
+    """
+    results, errors, barrier = [], [], threading.Barrier(copies)
 
     def run():
-        barrier.wait()
         try:
+            barrier.wait()
             results.append(call())
+        except Exception as exc:  # re-raised below, in the test's own thread
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -48,4 +53,6 @@ def at_once(call, copies: int = 4) -> list:
         t.start()
     for t in threads:
         t.join()
+    if errors:
+        raise errors[0]
     return results

@@ -169,8 +169,9 @@ def _prepare(message_id: int) -> tuple[Message, Outgoing] | None:
         message.status, message.reason = Message.Status.SUPPRESSED, "opted_out"
         message.save(update_fields=["status", "reason", "updated_at"])
         return None
-    day, _ = PhoneDay.objects.get_or_create(phone=message.phone, day=_local(now).date())
-    day = PhoneDay.objects.select_for_update().get(pk=day.pk)
+    day, _ = PhoneDay.objects.select_for_update().get_or_create(
+        phone=message.phone, day=_local(now).date()
+    )
     budget = settings.SMS_DAILY_BUDGET_PER_PHONE
     # Non-urgent messages leave room for an urgent one later in the day.
     allowed = budget if message.urgent else budget - settings.SMS_URGENT_RESERVE

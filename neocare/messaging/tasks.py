@@ -4,7 +4,6 @@ import random
 
 from celery import shared_task
 
-from neocare.alerts.services import alerts_escalate
 from neocare.messaging import services
 from neocare.messaging.gateways import RETRY
 
@@ -23,11 +22,6 @@ def message_send_task(self, message_id: int) -> str | None:
 @shared_task
 def messages_sweep_task() -> int:
     return services.messages_sweep()
-
-
-@shared_task
-def alerts_escalate_task() -> int:
-    return alerts_escalate()
 
 
 @shared_task
