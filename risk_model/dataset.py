@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from risk_model import features
-from risk_model.guideline import InfantFacts, ObservationFacts, ReadingFacts
+from risk_model.guideline import InfantFacts, ObservationFacts, PhotoFacts, ReadingFacts
 from risk_model.simulator import Cohort
 from risk_model.tables import bhutani_percentiles, bhutani_zone
 from risk_model.units import Unit
@@ -87,6 +87,13 @@ def weight_facts(cohort: Cohort, w: int) -> ObservationFacts:
     )
 
 
+def photo_facts(cohort: Cohort, k: int) -> PhotoFacts:
+    rows = cohort.photos
+    return PhotoFacts(
+        age_hours=float(rows["age_hours"][k]), estimate_mg_dl=float(rows["estimate_mg_dl"][k])
+    )
+
+
 def _spans(owner: np.ndarray, n: int) -> np.ndarray:
     """Start offsets of each infant's rows in an array sorted by infant (length n + 1)."""
     return np.searchsorted(owner, np.arange(n + 1))
@@ -107,16 +114,18 @@ def build(cohort: Cohort, progress: Callable[[int], None] | None = None) -> Data
     zone = np.empty(n_rows, dtype=int)
     r_spans = _spans(readings["infant"], cohort.size)
     w_spans = _spans(weights["infant"], cohort.size)
+    p_spans = _spans(cohort.photos["infant"], cohort.size)
     for i in range(cohort.size):
         r0, r1 = r_spans[i], r_spans[i + 1]
         if r0 == r1:
             continue
         infant = infant_facts(cohort, i)
         weighed = [weight_facts(cohort, w) for w in range(w_spans[i], w_spans[i + 1])]
+        photos = [photo_facts(cohort, k) for k in range(p_spans[i], p_spans[i + 1])]
         history: list[ReadingFacts] = []
         for r in range(r0, r1):
             reading = reading_facts(cohort, r)
-            row = features.compute(infant, reading, history, weighed)
+            row = features.compute(infant, reading, history, weighed, photos)
             if row.values is None:
                 keep[r] = False
             else:

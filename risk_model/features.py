@@ -22,6 +22,7 @@ from risk_model.guideline import (
     InfantFacts,
     Method,
     ObservationFacts,
+    PhotoFacts,
     ReadingFacts,
     thresholds,
 )
@@ -32,6 +33,8 @@ from risk_model.tables import Kind, aap_threshold_mg_dl
 HORIZON_HOURS = 72
 # Home follow-up, and so every cohort the model learns from, ends at 14 days.
 FOLLOW_UP_HOURS = 14 * 24
+# A skin photo's estimate informs the model at a reading taken within this many hours after it.
+PHOTO_FEATURE_HOURS = 12
 
 # Risk-factor codes, as stored on the infant (neocare.infants.models choices).
 G6PD = "g6pd_deficiency"
@@ -62,7 +65,7 @@ FEATURES = (
     "weight_loss_fraction",
     "method_tsb",
     "method_visual",
-    # Slot for the photo-based estimate (issue #6); NaN until photos are analysed.
+    # The latest skin-photo estimate in the PHOTO_FEATURE_HOURS before the reading (issue #6).
     "photo_estimate_mg_dl",
 )
 # Features that move together, explained together ("why this probability").
@@ -107,7 +110,7 @@ def compute(
     reading: ReadingFacts,
     previous: Sequence[ReadingFacts] = (),
     observations: Sequence[ObservationFacts] = (),
-    photo_estimate_mg_dl: float | None = None,
+    photos: Sequence[PhotoFacts] = (),
 ) -> Row:
     """Features at `reading` from what was known at that moment.
 
@@ -152,6 +155,15 @@ def compute(
         latest = max(weighed, key=lambda o: o.age_hours)
         weight_loss = (infant.birth_weight_g - latest.weight_g) / infant.birth_weight_g
 
+    recent_photos = [
+        p
+        for p in photos
+        if p.age_hours is not None and age - PHOTO_FEATURE_HOURS <= p.age_hours <= age
+    ]
+    photo_estimate = (
+        max(recent_photos, key=lambda p: p.age_hours).estimate_mg_dl if recent_photos else nan
+    )
+
     neuro = infant.neurotoxicity_factors
     hyper = infant.hyperbilirubinemia_factors
     feeding = infant.feeding
@@ -179,6 +191,6 @@ def compute(
         weight_loss,
         float(method is Method.TSB),
         float(method is Method.VISUAL),
-        nan if photo_estimate_mg_dl is None else float(photo_estimate_mg_dl),
+        float(photo_estimate),
     )
     return Row(values)

@@ -50,6 +50,12 @@ FIRST_DAY_HOURS = 24
 FOLLOW_UP_AGE_SPLIT_HOURS = 72
 # Readings are accepted for the neonatal period (28 days); beyond it the guideline does not apply.
 NEONATAL_PERIOD_HOURS = 28 * 24
+# DOMAIN.md: a photo estimate is screening, never a measurement; a high one asks for a meter or
+# lab value. "High" is the TcB confirmation rule above applied to the estimate (NeoCare policy,
+# docs/clinical-rules.md); the next measurement then follows the TSB window of the follow-up
+# table (4–8 h in the first day, 4–24 h after).
+PHOTO_FIRST_DAY_WINDOW_HOURS = (4, 8)
+PHOTO_WINDOW_HOURS = (4, 24)
 
 
 class Action(IntEnum):
@@ -113,6 +119,16 @@ class ObservationFacts:
     high_pitched_cry: bool | None = None
     arching: bool | None = None
     weight_g: int | None = None
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    """A skin photo's bilirubin estimate with its band (mg/dL): screening, not a measurement."""
+
+    age_hours: float | None
+    estimate_mg_dl: float
+    low_mg_dl: float | None = None
+    high_mg_dl: float | None = None
 
 
 @dataclass
@@ -343,6 +359,68 @@ def _signals(
     return signals
 
 
+def _newer_photo(reading: ReadingFacts | None, photos: Sequence[PhotoFacts]) -> PhotoFacts | None:
+    """The latest photo estimate if no meter or lab reading came after it (one that did has
+    answered the photo's question)."""
+    dated = [p for p in photos if p.age_hours is not None]
+    if not dated:
+        return None
+    photo = max(dated, key=lambda p: p.age_hours)
+    answered = reading is not None and reading.age_hours is not None
+    if answered and photo.age_hours <= reading.age_hours:
+        return None
+    return photo
+
+
+def _photo_signal(infant: InfantFacts, photo: PhotoFacts) -> Signal:
+    """What a photo estimate asks for: never a decision, at most a measurement and a doctor.
+
+    The estimate itself in the confirmation zone (as for TcB) → doctor review and a meter or lab
+    reading within the TSB window; only the band's upper end there → measure sooner, same window;
+    below → recorded, nothing asked. Outside the guideline (below 35 weeks, unknown gestation)
+    there is no threshold to compare with: a doctor reviews.
+    """
+    th = thresholds(
+        ga_weeks=infant.gestational_age_weeks,
+        age_hours=photo.age_hours,
+        neurotoxicity_risk=infant.neurotoxicity_risk,
+    )
+    detail = {
+        "estimate_mg_dl": photo.estimate_mg_dl,
+        "low_mg_dl": photo.low_mg_dl,
+        "high_mg_dl": photo.high_mg_dl,
+        "age_hours": round(photo.age_hours, 1),
+    }
+    window = (
+        PHOTO_FIRST_DAY_WINDOW_HOURS if photo.age_hours < FIRST_DAY_HOURS else PHOTO_WINDOW_HOURS
+    )
+    if not th.applies:
+        return Signal(
+            "photo_estimate_outside_guideline",
+            Action.DOCTOR_REVIEW,
+            {**detail, "reason": th.reason, "window_hours": list(window)},
+        )
+    detail["phototherapy_mg_dl"] = th.phototherapy_mg_dl
+
+    def needs_confirmation(value: float | None) -> bool:
+        return value is not None and (
+            value >= th.phototherapy_mg_dl - TCB_CONFIRM_WITHIN_MG_DL
+            or value >= TCB_CONFIRM_AT_OR_ABOVE_MG_DL
+        )
+
+    if needs_confirmation(photo.estimate_mg_dl):
+        return Signal(
+            "photo_estimate_high", Action.DOCTOR_REVIEW, {**detail, "window_hours": list(window)}
+        )
+    if needs_confirmation(photo.high_mg_dl):
+        return Signal(
+            "photo_estimate_uncertain",
+            Action.REPEAT_SOONER,
+            {**detail, "window_hours": list(window)},
+        )
+    return Signal("photo_estimate", Action.ROUTINE, detail)
+
+
 def _outside_guideline_floor(reading: ReadingFacts) -> tuple[Action, float | None]:
     """A lower bound on urgency when AAP 2022 does not apply but the age is known.
 
@@ -368,11 +446,14 @@ def assess(
     reading: ReadingFacts | None,
     previous: Sequence[ReadingFacts] = (),
     observations: Sequence[ObservationFacts] = (),
+    photos: Sequence[PhotoFacts] = (),
 ) -> Assessment:
     """Assess the infant at one reading (or, with `reading=None`, on observations alone).
 
-    `previous` are the infant's earlier readings and `observations` those up to this moment;
-    nothing after the reading may be passed in.
+    `previous` are the infant's earlier readings, `observations` and `photos` (estimates of
+    usable skin photos) those up to this moment; nothing later may be passed in. A photo newer
+    than the reading adds its own signal: it may raise the urgency or shorten the window,
+    never lower or lengthen them.
     """
     age = reading.age_hours if reading else None
     th = (
@@ -433,6 +514,17 @@ def assess(
         reason_codes.append("no_reading")
 
     result.signals = _signals(infant, reading, previous, observations, th)
+    photo = _newer_photo(reading, photos)
+    if photo is not None:
+        signal = _photo_signal(infant, photo)
+        result.signals.append(signal)
+        ctx.update(
+            photo_estimate_mg_dl=photo.estimate_mg_dl,
+            photo_low_mg_dl=photo.low_mg_dl,
+            photo_high_mg_dl=photo.high_mg_dl,
+            photo_age_hours=photo.age_hours,
+            photo_phototherapy_mg_dl=signal.detail.get("phototherapy_mg_dl"),
+        )
     for signal in result.signals:
         if signal.action_floor > result.action:
             result.action = signal.action_floor
@@ -447,6 +539,10 @@ def assess(
         # DOMAIN.md asks for serum bilirubin "within hours" here; we use the shortest TSB
         # window the follow-up table names (4–8 h).
         window = (4, 8) if window is None or window[1] > 8 else window
+    for signal in result.signals:
+        asked = signal.detail.get("window_hours")
+        if asked and result.action < Action.URGENT_REFERRAL:
+            window = tuple(asked) if window is None or window[1] > asked[1] else window
     result.next_measurement_window_hours = window
     result.next_measurement_hours = float(window[1]) if window else None
     ctx["next_measurement_hours"] = result.next_measurement_hours

@@ -135,7 +135,7 @@ class TrainedModel:
     @property
     def columns(self) -> list[int]:
         """The feature columns the estimators were fitted on: all but those never observed in
-        training (today the photo slot, until issue #6 supplies photo estimates)."""
+        training (none with today's simulator; kept so a cohort without photos still trains)."""
         return observed_columns(self.metadata["features_never_observed"])
 
     def probability(self, X: np.ndarray) -> np.ndarray:

@@ -13,7 +13,8 @@ bilirubin — is an ASSUMPTION of plausible size, not a published calibration.
 """
 
 import io
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -236,3 +237,121 @@ def render(
     image.save(out, format="JPEG", quality=int(rng.integers(70, 95)))
     out.seek(0)
     return Image.open(out), card_rect
+
+
+# --- The estimate -------------------------------------------------------------------------------
+# A linear regression (ridge) from the corrected skin's L*, a*, b* to bilirubin in mg/dL, with a
+# band from held-out residuals (split conformal: the band holds BAND_COVERAGE of held-out photos).
+# Trained on SYNTHETIC photos only: the coefficients mean nothing clinically until refitted on
+# photos paired with serum bilirubin. Stored as JSON: four numbers and a band, readable by anyone.
+ESTIMATOR_FORMAT = 1
+BAND_COVERAGE = 0.90
+TRAINED_LEVELS_MG_DL = (0.0, 22.0)
+
+
+class EstimatorFileError(Exception):
+    """The estimator file is missing, damaged or of another format."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    mg_dl: float
+    low_mg_dl: float
+    high_mg_dl: float
+
+
+@dataclass(frozen=True)
+class Estimator:
+    coefficients: tuple[float, float, float]  # per unit of L*, a*, b*
+    intercept: float
+    band_mg_dl: float  # half-width of the BAND_COVERAGE interval
+    version: str
+    metrics: dict  # held-out correlation and MAE, photos used
+
+    def estimate(self, lab: tuple[float, float, float]) -> Estimate:
+        value = self.intercept + float(np.dot(self.coefficients, lab))
+        return Estimate(
+            mg_dl=round(max(value, 0.0), 1),
+            low_mg_dl=round(max(value - self.band_mg_dl, 0.0), 1),
+            high_mg_dl=round(max(value + self.band_mg_dl, 0.0), 1),
+        )
+
+
+def synthetic_features(
+    n_photos: int, seed: int, *, correct: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """L*a*b* of the usable ones among `n_photos` synthetic photos, and their true levels."""
+    from tqdm import tqdm
+
+    rng = np.random.default_rng(seed)
+    X, y = [], []
+    for _ in tqdm(range(n_photos), desc="photos", unit="photo", disable=n_photos < 5000):
+        level = rng.uniform(*TRAINED_LEVELS_MG_DL)
+        result = analyse(*render(rng, level), correct=correct)
+        if result.usable:
+            X.append(result.lab)
+            y.append(level)
+    return np.array(X), np.array(y)
+
+
+def train_estimator(n_photos: int = 3000, seed: int = 2026, *, correct: bool = True) -> Estimator:
+    """Fit on half the synthetic photos, measure and size the band on the other half."""
+    from sklearn.linear_model import Ridge
+
+    X, y = synthetic_features(n_photos, seed, correct=correct)
+    half = len(y) // 2
+    ridge = Ridge(alpha=1.0).fit(X[:half], y[:half])
+    predicted = ridge.predict(X[half:])
+    residuals = np.abs(predicted - y[half:])
+    n = len(residuals)
+    band = float(np.quantile(residuals, min(1.0, np.ceil((n + 1) * BAND_COVERAGE) / n)))
+    return Estimator(
+        coefficients=tuple(float(c) for c in ridge.coef_),
+        intercept=float(ridge.intercept_),
+        band_mg_dl=round(band, 2),
+        version=f"photo-ridge-s{seed}-n{n_photos}" + ("" if correct else "-uncorrected"),
+        metrics={
+            "photos": int(len(y)),
+            "held_out": n,
+            "r": round(float(np.corrcoef(predicted, y[half:])[0, 1]), 3),
+            "mae_mg_dl": round(float(residuals.mean()), 2),
+            "band_coverage": BAND_COVERAGE,
+            "synthetic": True,
+        },
+    )
+
+
+def save_estimator(estimator: Estimator, path) -> None:
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"format": ESTIMATOR_FORMAT, **asdict(estimator)}
+    temporary = path.with_suffix(path.suffix + ".part")
+    temporary.write_text(json.dumps(data, indent=2))
+    temporary.replace(path)
+
+
+def load_estimator(path) -> Estimator:
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except FileNotFoundError as exc:
+        raise EstimatorFileError(f"no photo estimator at {path}") from exc
+    except (OSError, ValueError) as exc:
+        raise EstimatorFileError(f"photo estimator {path} is unreadable: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != ESTIMATOR_FORMAT:
+        raise EstimatorFileError(f"photo estimator {path} is not format {ESTIMATOR_FORMAT}")
+    try:
+        estimator = Estimator(
+            coefficients=tuple(float(c) for c in data["coefficients"]),
+            intercept=float(data["intercept"]),
+            band_mg_dl=float(data["band_mg_dl"]),
+            version=str(data["version"]),
+            metrics=dict(data["metrics"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise EstimatorFileError(f"photo estimator {path} is damaged: {exc}") from exc
+    if len(estimator.coefficients) != 3 or not estimator.band_mg_dl > 0:
+        raise EstimatorFileError(f"photo estimator {path} is damaged: bad coefficients or band")
+    return estimator

@@ -178,6 +178,46 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "目测估计不是测量值：请测 TcB 或 TSB。",
         "Visual estimate is not a measurement: measure TcB or TSB.",
     ),
+    "photo_estimate": (
+        "照片估计黄疸不高（照片只能筛查，不能代替测量）。",
+        "The photo suggests the jaundice is not high (a photo screens; it is not a measurement).",
+        "照片估计 {photo_est} mg/dL（范围 {photo_low}–{photo_high}），{photo_age_h} 小时；光疗阈值 "
+        "{photo_th_mg} mg/dL。仅为筛查，非测量值。",
+        "Photo estimate {photo_est} mg/dL (range {photo_low}–{photo_high}) at {photo_age_h} h; "
+        "phototherapy threshold {photo_th_mg} mg/dL. Screening only, not a measurement.",
+    ),
+    "photo_estimate_uncertain": (
+        "照片不能排除黄疸偏高，请在 {window} 小时内用仪器或抽血测量一次。",
+        "The photo cannot rule out high jaundice: measure with a meter or a blood test within "
+        "{window} hours.",
+        "照片估计 {photo_est} mg/dL（范围上限 {photo_high}），{photo_age_h} 小时：上限在光疗阈值 "
+        "{photo_th_mg} mg/dL 的 3 mg/dL 以内或 ≥ 15 mg/dL。请在 {window} 小时内测 TcB 或 TSB。"
+        "照片估计，非测量值。",
+        "Photo estimate {photo_est} mg/dL (upper end {photo_high}) at {photo_age_h} h: the upper "
+        "end is within 3 mg/dL of the phototherapy threshold {photo_th_mg} mg/dL or ≥ 15 mg/dL. "
+        "TcB or TSB within {window} h. Photo estimate, not a measurement.",
+    ),
+    "photo_estimate_high": (
+        "照片显示黄疸可能偏高，请在 {window} 小时内用仪器或抽血测量，并联系社区医生。",
+        "The photo suggests the jaundice may be high: measure with a meter or a blood test within "
+        "{window} hours and contact your community doctor.",
+        "照片估计 {photo_est} mg/dL（范围 {photo_low}–{photo_high}），{photo_age_h} 小时：在光疗阈值 "
+        "{photo_th_mg} mg/dL 的 3 mg/dL 以内或 ≥ 15 mg/dL。请安排 {window} 小时内测 TcB 或 TSB。"
+        "照片估计，非测量值。",
+        "Photo estimate {photo_est} mg/dL (range {photo_low}–{photo_high}) at {photo_age_h} h: "
+        "within 3 mg/dL of the phototherapy threshold {photo_th_mg} mg/dL or ≥ 15 mg/dL. Arrange "
+        "TcB or TSB within {window} h. Photo estimate, not a measurement.",
+    ),
+    "photo_estimate_outside_guideline": (
+        "请在 {window} 小时内用仪器或抽血测量，并联系社区医生。",
+        "Measure with a meter or a blood test within {window} hours and contact your community "
+        "doctor.",
+        "照片估计 {photo_est} mg/dL（范围 {photo_low}–{photo_high}），{photo_age_h} 小时：AAP 2022 "
+        "不适用，无阈值可比。需医生评估，{window} 小时内测 TcB 或 TSB。照片估计，非测量值。",
+        "Photo estimate {photo_est} mg/dL (range {photo_low}–{photo_high}) at {photo_age_h} h: "
+        "AAP 2022 does not apply, no threshold to compare with. Doctor review; TcB or TSB within "
+        "{window} h. Photo estimate, not a measurement.",
+    ),
     "pale_stool": (
         "大便颜色偏浅，可能是肝胆问题，请今天联系医生。",
         "Pale stools can mean a liver problem. Contact your doctor today.",
@@ -268,6 +308,11 @@ def _context(ctx: dict) -> dict:
         "loss": ctx.get("weight_loss_loss_percent", "?"),
         "limit_days": ctx.get("prolonged_jaundice_limit_days", "?"),
         "signs": ", ".join(ctx.get("encephalopathy_signs_signs", [])),
+        "photo_est": _fmt_mg(ctx.get("photo_estimate_mg_dl")),
+        "photo_low": _fmt_mg(ctx.get("photo_low_mg_dl")),
+        "photo_high": _fmt_mg(ctx.get("photo_high_mg_dl")),
+        "photo_age_h": _fmt_mg(ctx.get("photo_age_hours")),
+        "photo_th_mg": _fmt_mg(ctx.get("photo_phototherapy_mg_dl")),
         "probability": ctx.get("model_probability_text", "?"),
         "cut": ctx.get("model_cut_text", "?"),
         "drivers": ctx.get("model_drivers_text", {}),

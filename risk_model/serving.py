@@ -23,6 +23,7 @@ from risk_model.guideline import (
     Assessment,
     InfantFacts,
     ObservationFacts,
+    PhotoFacts,
     ReadingFacts,
 )
 from risk_model.guideline import assess as guideline_assess
@@ -159,16 +160,16 @@ def assess(
     *,
     model: TrainedModel | None,
     unavailable_reason: str | None = None,
-    photo_estimate_mg_dl: float | None = None,
+    photos: Sequence[PhotoFacts] = (),
 ) -> Assessment:
     """The guideline's assessment, with the model's probability and the safety rule applied."""
-    result = guideline_assess(infant, reading, previous, observations)
+    result = guideline_assess(infant, reading, previous, observations, photos)
     if reading is None:
         prediction = Prediction(status="not_applicable", reason="no_reading")
     elif model is None:
         prediction = Prediction(status="unavailable", reason=unavailable_reason or "not_loaded")
     else:
-        row = features.compute(infant, reading, previous, observations, photo_estimate_mg_dl)
+        row = features.compute(infant, reading, previous, observations, photos)
         prediction = predict(model, row)
     apply_safety_rule(result, prediction)
     return result

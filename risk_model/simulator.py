@@ -169,6 +169,12 @@ class Parameters:
     tsb_noise_sd_mg_dl: float = 0.3
     tsb_noise_sd_per_mg_dl: float = 0.03
     visual_log_sd: float = 0.3
+    # ASSUMPTION: before 25 % of home readings the parents also sent a usable skin photo, taken
+    # 0–12 h before the reading; its estimate is the true TSB then + Normal(0, 2.2) mg/dL
+    # (DOMAIN.md: published correlations 0.84–0.91, i.e. errors of about 2 mg/dL at these levels).
+    photo_share: float = 0.25
+    photo_lead_hours: tuple[float, float] = (0.0, 12.0)
+    photo_noise_sd_mg_dl: float = 2.2
     # ASSUMPTION: weighed at discharge and at 30 % of home readings (scale SD 20 g). Weight loss
     # to a nadir at 72–96 h, back to birth weight by 240 h: nadir loss Normal(6 %, 2 %) when fed
     # well, Normal(11 %, 2 %) with suboptimal intake (DOMAIN.md: > 10 % suggests suboptimal
@@ -192,15 +198,17 @@ METHODS = (Method.TCB.value, Method.TSB.value, Method.VISUAL.value)
 
 @dataclass
 class Cohort:
-    """A simulated cohort as plain arrays: one row per infant, per reading, per weighing.
+    """A simulated cohort as plain arrays: one row per infant, per reading, per weighing, per
+    skin-photo estimate.
 
-    `readings` and `weights` refer to infants by their row index in `infants`.
+    `readings`, `weights` and `photos` refer to infants by their row index in `infants`.
     """
 
     seed: int
     infants: dict[str, np.ndarray]
     readings: dict[str, np.ndarray]
     weights: dict[str, np.ndarray]
+    photos: dict[str, np.ndarray]
 
     @property
     def size(self) -> int:
@@ -415,7 +423,7 @@ def _observe(
 
 def _draw_readings(
     rng: np.random.Generator, infants: dict, crossings: dict, p: Parameters
-) -> tuple[dict, dict]:
+) -> tuple[dict, dict, dict]:
     n = len(infants["infant_id"])
     slots = 1 + p.max_home_readings
     discharge = infants["discharge_age_hours"]
@@ -448,6 +456,12 @@ def _draw_readings(
     weighed = rng.random((n, slots)) < p.weighed_share
     weighed[:, 0] = True
     scale = rng.normal(0, p.scale_sd_g, (n, slots))
+    photographed = rng.random((n, slots)) < p.photo_share
+    photographed[:, 0] = False  # the pre-discharge value is measured in hospital
+    photo_times = times - rng.uniform(*p.photo_lead_hours, (n, slots))
+    photo_estimates = true_tsb(infants, index, photo_times, p) + rng.normal(
+        0, p.photo_noise_sd_mg_dl, (n, slots)
+    )
 
     # Label: does the true TSB reach the threshold at the reading or in the 72 h after it?
     cumulative = crossings["above_cumulative"]
@@ -480,7 +494,15 @@ def _draw_readings(
         "age_hours": np.round(weight_times[order], 2),
         "weight_g": np.round(grams[order]).astype(int),
     }
-    return readings, weights
+    shot = keep & photographed
+    photo_index, photo_ages = index[shot], photo_times[shot]
+    order = np.lexsort((photo_ages, photo_index))
+    photos = {
+        "infant": photo_index[order],
+        "age_hours": np.round(photo_ages[order], 2),
+        "estimate_mg_dl": np.maximum(np.round(photo_estimates[shot][order], 1), 0.0),
+    }
+    return readings, weights, photos
 
 
 def simulate(
@@ -505,8 +527,8 @@ def simulate(
     infants["home_monitored"] = ~infants["crossed_before_discharge"]
     infants["peak_tsb_mg_dl"] = crossings["peak"]
     infants["peak_age_hours"] = crossings["peak_age"]
-    readings, weights = _draw_readings(rng, infants, crossings, params)
-    return Cohort(seed=seed, infants=infants, readings=readings, weights=weights)
+    readings, weights, photos = _draw_readings(rng, infants, crossings, params)
+    return Cohort(seed=seed, infants=infants, readings=readings, weights=weights, photos=photos)
 
 
 def truth_table(cohort: Cohort, every_hours: float, params: Parameters = PARAMETERS) -> dict:

@@ -57,6 +57,7 @@ READING_COLUMNS = (
     "reaches_phototherapy_within_72h",
 )
 WEIGHT_COLUMNS = ("infant_id", "age_hours", "weight_g")
+PHOTO_COLUMNS = ("infant_id", "age_hours", "estimate_mg_dl")
 TRUTH_COLUMNS = ("infant_id", "age_hours", "true_tsb_mg_dl")
 
 
@@ -92,7 +93,7 @@ def simulate_to_csv(
     truth_every_hours: float | None = None,
     quiet: bool = False,
 ) -> dict[str, int]:
-    """Write infants.csv, readings.csv, weights.csv (and truth.csv) to `out`."""
+    """Write infants.csv, readings.csv, weights.csv, photos.csv (and truth.csv) to `out`."""
     out.mkdir(parents=True, exist_ok=True)
     with _progress_bar(n_infants, "simulate", quiet) as bar:
         cohort = simulate(n_infants, seed, progress=bar.update)
@@ -108,6 +109,11 @@ def simulate_to_csv(
             out / "weights.csv",
             WEIGHT_COLUMNS,
             {**cohort.weights, "infant_id": ids[cohort.weights["infant"]]},
+        ),
+        "photos.csv": _write_csv(
+            out / "photos.csv",
+            PHOTO_COLUMNS,
+            {**cohort.photos, "infant_id": ids[cohort.photos["infant"]]},
         ),
     }
     if truth_every_hours:

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from risk_model import features
-from risk_model.dataset import build, infant_facts, reading_facts, weight_facts
-from risk_model.guideline import InfantFacts, ObservationFacts, ReadingFacts
+from risk_model.dataset import build, infant_facts, photo_facts, reading_facts, weight_facts
+from risk_model.guideline import InfantFacts, ObservationFacts, PhotoFacts, ReadingFacts
 from risk_model.simulator import simulate
 from risk_model.tables import Kind, aap_threshold_mg_dl
 
@@ -61,6 +61,21 @@ def test_features_of_a_worked_example():
     assert value(row, "exclusive_breastfeeding") == 1.0
     assert math.isnan(value(row, "photo_estimate_mg_dl"))
     assert 0.6 < value(row, "nomogram_position") < 0.7  # just under the 75th track at 60 h
+
+
+def test_photo_feature_is_the_latest_estimate_in_the_hours_before_the_reading():
+    reading = ReadingFacts(age_hours=60, value=12.5, unit="mg/dL", method="tcb")
+    photos = [
+        PhotoFacts(age_hours=60 - features.PHOTO_FEATURE_HOURS - 1, estimate_mg_dl=20.0),  # old
+        PhotoFacts(age_hours=50, estimate_mg_dl=11.0),
+        PhotoFacts(age_hours=55, estimate_mg_dl=13.0),
+        PhotoFacts(age_hours=61, estimate_mg_dl=25.0),  # after the reading: never seen
+    ]
+    row = features.compute(G6PD_INFANT, reading, photos=photos)
+    assert value(row, "photo_estimate_mg_dl") == 13.0
+
+    only_stale = features.compute(G6PD_INFANT, reading, photos=[photos[0], photos[3]])
+    assert math.isnan(value(only_stale, "photo_estimate_mg_dl"))
 
 
 def test_unassessed_risk_factors_are_missing_not_absent():
@@ -125,8 +140,9 @@ def test_features_never_peek_ahead(history, weighings, data):
 
 
 def test_training_rows_are_the_features_of_each_reading_from_its_own_past():
-    """dataset.build gives, for every reading, exactly features.compute on the readings and
-    weights before it: the training matrix is built with the serving function."""
+    """dataset.build gives, for every reading, exactly features.compute on the readings,
+    weights and photo estimates before it: the training matrix is built with the serving
+    function."""
     cohort = simulate(200, seed=3)
     data = build(cohort)
     r = cohort.readings
@@ -140,7 +156,12 @@ def test_training_rows_are_the_features_of_each_reading_from_its_own_past():
             for w in np.flatnonzero(cohort.weights["infant"] == i)
             if cohort.weights["age_hours"][w] <= r["age_hours"][k]
         ]
+        photos = [
+            photo_facts(cohort, p)
+            for p in np.flatnonzero(cohort.photos["infant"] == i)
+            if cohort.photos["age_hours"][p] <= r["age_hours"][k]
+        ]
         expected = features.compute(
-            infant_facts(cohort, i), reading_facts(cohort, k), before, weighed
+            infant_facts(cohort, i), reading_facts(cohort, k), before, weighed, photos
         )
         assert np.array_equal(data.X[k], expected.values, equal_nan=True)

@@ -46,7 +46,7 @@ def test_saved_model_loads_back_with_the_same_predictions_and_metadata(
     assert meta["features"] == list(features.FEATURES)
     assert meta["training_seed"] == 101 and meta["training_infants"] == 3000
     assert {"sklearn_version", "created_at", "validation_metrics", "model_version"} <= set(meta)
-    assert meta["features_never_observed"] == ["photo_estimate_mg_dl"]
+    assert meta["features_never_observed"] == []  # the photo estimate included (issue #6)
 
 
 @pytest.mark.parametrize(
