@@ -1,6 +1,7 @@
 # The two commands of the README, and the helpers they stand on.
-#   make run   — set up, migrate the embedded SQLite database, train the risk model if there is
-#                none (about a minute, once), load demo data, start API + worker
+#   make run   — set up, migrate the embedded SQLite database, train the risk model and the photo
+#                estimator if there are none (about a minute, once), load demo data, start API +
+#                worker
 #   make test  — set up and run the test suite (SQLite by default; DATABASE_URL for PostgreSQL)
 
 PYTHON ?= python3.11
@@ -21,6 +22,7 @@ run: $(INSTALLED)
 	mkdir -p var/broker
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py train_risk_model --if-missing
+	DJANGO_DEBUG=1 $(BIN)/python manage.py train_photo_estimator --if-missing
 	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_data
 	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from sklearn.linear_model import Ridge
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -44,23 +43,6 @@ def time_analysis(data: bytes, rect: dict, max_side: int) -> list[float]:
     return samples
 
 
-def estimate(correct: bool) -> tuple[float, float]:
-    rng = np.random.default_rng(2027)
-    X, y = [], []
-    for _ in range(PHOTOS):
-        level = rng.uniform(0, 22)
-        result = photo.analyse(*photo.render(rng, level), correct=correct)
-        if result.usable:
-            X.append(result.lab)
-            y.append(level)
-    X, y = np.array(X), np.array(y)
-    split = len(y) // 2
-    predicted = Ridge(alpha=1.0).fit(X[:split], y[:split]).predict(X[split:])
-    return float(np.corrcoef(predicted, y[split:])[0, 1]), float(
-        np.abs(predicted - y[split:]).mean()
-    )
-
-
 def main():
     data, rect = twelve_megapixels()
     default = photo.ANALYSIS_MAX_SIDE
@@ -77,10 +59,13 @@ def main():
         f"{statistics.median(full) * 1000:7.1f} / {max(full) * 1000:7.1f}"
     )
     for correct in (True, False):
-        r, mae = estimate(correct)
+        # The production estimator's training (risk_model.photo.train_estimator), same photos.
+        estimator = photo.train_estimator(PHOTOS, seed=2027, correct=correct)
+        m = estimator.metrics
         label = "with card correction   " if correct else "without card correction"
         print(
-            f"estimate {label}: r = {r:.3f}, MAE = {mae:.2f} mg/dL "
+            f"estimate {label}: r = {m['r']:.3f}, MAE = {m['mae_mg_dl']:.2f} mg/dL, "
+            f"90 % band ±{estimator.band_mg_dl:.2f} mg/dL "
             f"({PHOTOS} synthetic photos, half held out)"
         )
 

@@ -140,6 +140,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Outbox messages due but never dispatched (broker down, quiet hours over) or stuck.
     "messages-sweep": {"task": "neocare.messaging.tasks.messages_sweep_task", "schedule": 30.0},
+    # Photos whose analysis task never ran (broker down when they arrived).
+    "photos-sweep": {"task": "neocare.photos.tasks.photos_sweep_task", "schedule": 60.0},
 }
 
 # Clinical input limits, each named with its unit. Sources in docs/clinical-rules.md.
@@ -203,6 +205,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES
 # The risk model file (skops), written by `manage.py train_risk_model` (the run command trains one
 # when it is missing). Each process loads it once, and again only if the file changes.
 RISK_MODEL_PATH = env.path("RISK_MODEL_PATH", default=BASE_DIR / "var" / "risk_model.skops")
+# The skin-photo estimator (risk_model.photo; `manage.py train_photo_estimator`).
+PHOTO_ESTIMATOR_PATH = env.path(
+    "PHOTO_ESTIMATOR_PATH", default=BASE_DIR / "var" / "photo_estimator.json"
+)
+# A photo still "received" this long after upload never reached a worker: the sweeper resends.
+PHOTO_ANALYSIS_STUCK_SECONDS = env.int("PHOTO_ANALYSIS_STUCK_SECONDS", default=120)
 
 LOGGING = {
     "version": 1,

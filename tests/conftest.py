@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from neocare.infants.models import Infant
 from neocare.network.models import Facility, User
 from risk_model import model as risk_model
+from risk_model import photo
 from tests.factories import (
     DistrictFactory,
     FacilityFactory,
@@ -61,6 +62,22 @@ def trained_risk_model(tmp_path_factory) -> Path:
 def risk_model_file(trained_risk_model, settings):
     # Every assessment in the tests runs the model, as in production.
     settings.RISK_MODEL_PATH = trained_risk_model
+
+
+TEST_ESTIMATOR_PHOTOS = 400
+
+
+@pytest.fixture(scope="session")
+def trained_photo_estimator(tmp_path_factory) -> Path:
+    """A photo estimator trained once per test session, with the production code."""
+    path = tmp_path_factory.mktemp("photo_estimator") / "estimator.json"
+    photo.save_estimator(photo.train_estimator(TEST_ESTIMATOR_PHOTOS, seed=7), path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def photo_estimator_file(trained_photo_estimator, settings):
+    settings.PHOTO_ESTIMATOR_PATH = trained_photo_estimator
 
 
 @dataclass

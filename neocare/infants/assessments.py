@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from neocare.infants.models import Assessment, Infant, Observation, Reading
 from neocare.infants.risk import current_model
-from risk_model.guideline import InfantFacts, Method, ObservationFacts, ReadingFacts
+from risk_model.features import PHOTO_FEATURE_HOURS
+from risk_model.guideline import InfantFacts, Method, ObservationFacts, PhotoFacts, ReadingFacts
 from risk_model.serving import assess
 
 METHODS = {
@@ -58,16 +59,53 @@ def observation_facts(infant: Infant, observation: Observation) -> ObservationFa
     )
 
 
+def photo_facts(infant: Infant, photo) -> PhotoFacts:
+    return PhotoFacts(
+        age_hours=infant.age_hours_at(photo.taken_at),
+        estimate_mg_dl=photo.estimate_mg_dl,
+        low_mg_dl=photo.estimate_low_mg_dl,
+        high_mg_dl=photo.estimate_high_mg_dl,
+    )
+
+
+def _recent_photo_estimates(infant: Infant, basis_at: datetime) -> list[PhotoFacts]:
+    """Usable photo estimates of the PHOTO_FEATURE_HOURS up to the basis instant: the model's
+    photo feature, and (when no reading came after) the guideline's photo signal."""
+    from neocare.photos.models import Photo  # photos depends on infants, not the reverse
+
+    photos = infant.photos.filter(
+        status=Photo.Status.USABLE,
+        taken_at__lte=basis_at,
+        taken_at__gte=basis_at - timedelta(hours=PHOTO_FEATURE_HOURS),
+    )
+    return [photo_facts(infant, p) for p in photos]
+
+
+def _basis(reading, observation, photo) -> datetime:
+    if reading is not None:
+        return reading.measured_at
+    if observation is not None:
+        return observation.observed_at
+    return photo.taken_at
+
+
 def assessment_create(
-    *, infant: Infant, reading: Reading | None = None, observation: Observation | None = None
+    *,
+    infant: Infant,
+    reading: Reading | None = None,
+    observation: Observation | None = None,
+    photo=None,
 ) -> Assessment:
-    """Assess the infant at a new reading or observation, from the record up to that moment.
+    """Assess the infant at a new reading, observation or usable photo, from the record up to
+    that moment.
 
     Only what was measured or observed at or before the basis instant is used (a reading synced
     late is judged on what came before it, not after). Called inside the transaction that
-    creates the reading or observation, so both commit together.
+    creates the reading or observation (or records the photo's analysis), so both commit
+    together.
     """
-    basis_at: datetime = reading.measured_at if reading else observation.observed_at
+    basis_at = _basis(reading, observation, photo)
+    triggered_by_reading = reading is not None
     # The engine needs only recent readings (the rate of rise looks at the latest one at least
     # an hour earlier); a bounded window keeps one POST cheap however long the history grows.
     recent = infant.readings.filter(measured_at__lte=basis_at).order_by("-measured_at", "-id")
@@ -88,19 +126,30 @@ def assessment_create(
         observations,
         model=model,
         unavailable_reason=unavailable,
+        photos=_recent_photo_estimates(infant, basis_at),
     )
     hours = result.next_measurement_hours
+    due = None
+    if hours is not None and (reading is not None or photo is not None):
+        # The guideline's window counts from the reading; a photo's from the photo, and it may
+        # bring the time already set forward, never push it back.
+        due = (photo.taken_at if photo is not None else reading.measured_at) + timedelta(
+            hours=hours
+        )
+    if photo is not None:
+        earlier = assessment_latest(infant)
+        if earlier is not None and earlier.next_measurement_at is not None:
+            due = min(filter(None, (due, earlier.next_measurement_at)))
     prediction = result.risk_model or {}
     return Assessment.objects.create(
         infant=infant,
-        reading=reading if observation is None else None,
+        reading=reading if triggered_by_reading else None,
         observation=observation,
+        photo=photo,
         basis_at=basis_at,
         action=result.action.code,
         action_level=int(result.action),
-        next_measurement_at=reading.measured_at + timedelta(hours=hours)
-        if reading is not None and hours is not None
-        else None,
+        next_measurement_at=due,
         result=result.to_dict(),
         guideline_version=result.guideline_version,
         risk_probability=prediction.get("probability"),

@@ -276,9 +276,10 @@ class BreakGlassAccess(models.Model):
 class Assessment(models.Model):
     """What the guideline engine said at one moment, kept as history.
 
-    One per reading, and one per observation (a parent's report of lethargy or pale stools
-    changes the advice without a new reading). Stored whole, with the guideline version, so the
-    record shows what the system said at the time even after the engine changes.
+    One per reading, one per observation (a parent's report of lethargy or pale stools
+    changes the advice without a new reading) and one per usable skin photo. Stored whole,
+    with the guideline version, so the record shows what the system said at the time even
+    after the engine changes.
     """
 
     class Action(models.TextChoices):
@@ -296,7 +297,16 @@ class Assessment(models.Model):
     observation = models.OneToOneField(
         Observation, on_delete=models.PROTECT, null=True, blank=True, related_name="assessment"
     )
-    # The instant assessed: the reading's measured_at or the observation's observed_at.
+    # A usable skin photo's estimate (issue #6), assessed with the latest reading before it.
+    photo = models.OneToOneField(
+        "photos.Photo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessment",
+    )
+    # The instant assessed: the reading's measured_at, the observation's observed_at or the
+    # photo's taken_at.
     basis_at = models.DateTimeField()
     action = models.CharField(max_length=16, choices=Action.choices)
     # 1 (routine) … 5 (emergency): lets triage order by urgency in SQL.
@@ -315,8 +325,11 @@ class Assessment(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(reading__isnull=False, observation__isnull=True)
-                | models.Q(reading__isnull=True, observation__isnull=False),
+                condition=models.Q(
+                    reading__isnull=False, observation__isnull=True, photo__isnull=True
+                )
+                | models.Q(reading__isnull=True, observation__isnull=False, photo__isnull=True)
+                | models.Q(reading__isnull=True, observation__isnull=True, photo__isnull=False),
                 name="assessment_has_one_basis",
             )
         ]

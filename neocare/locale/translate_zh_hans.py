@@ -181,6 +181,24 @@ ZH_HANS = {
     "Give exactly x, y, w and h.": "请恰好给出 x、y、w 和 h。",
     "Width and height must be above 0.": "宽和高必须大于 0。",
     "The rectangle must lie inside the frame.": "矩形必须位于画面之内。",
+    # Skin photos (issue #6)
+    "hold the phone closer so that the card fills more of the photo.": "把手机靠近一些，让比色卡在照片中占更大的面积。",
+    "avoid direct sunlight and flash; take it in bright shade or by a window.": "避免阳光直射和闪光灯；在明亮的阴凉处或窗边拍摄。",
+    "keep the whole card flat and in view, and mark it again in the app.": "让整张比色卡平放并完整入镜，并在应用中重新标出比色卡。",
+    "hold the phone still and let it focus before taking the photo.": "拿稳手机，等对焦清晰后再拍。",
+    "take it somewhere brighter, by a window in daylight.": "到更亮的地方拍，例如白天的窗边。",
+    "lay the card flat on the baby's skin so that skin fills its window.": "把比色卡平贴在宝宝皮肤上，让皮肤填满卡片中间的窗口。",
+    "NeoCare: %(infant)s's skin photo suggests about %(low)s–%(high)s mg/dL. A photo estimate is not a measurement. %(advice)s%(next)s": "NeoCare：%(infant)s 的皮肤照片估计约为 %(low)s–%(high)s mg/dL。照片估计不是测量值。%(advice)s%(next)s",
+    "NeoCare: %(infant)s's skin photo could not be used: %(problem)s. Please retake it: %(fix)s": "NeoCare：%(infant)s 的皮肤照片无法使用：%(problem)s。请重新拍摄：%(fix)s",
+    "received, being analysed": "已收到，正在分析",
+    "unusable: please retake": "无法使用：请重拍",
+    "no estimate could be made": "无法给出估计",
+    "the card is too small in the photo": "比色卡在照片中太小",
+    "the card is not where the app marked it": "比色卡不在应用标出的位置",
+    "the photo is blurred": "照片模糊",
+    "no skin shows through the card's window": "比色卡窗口中看不到皮肤",
+    "no photo estimator is loaded": "未加载照片估计模型",
+    "the analysis failed": "分析失败",
 }
 
 

@@ -3,6 +3,7 @@ transaction; `dedupe_key`s make a repeated event write nothing new."""
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from neocare.infants.models import Guardianship
 from neocare.messaging.services import Draft, messages_enqueue
@@ -31,11 +32,23 @@ def _reference(infant) -> str:
     return str(infant.public_id)[:8]
 
 
+def _what_was_sent(assessment) -> tuple[str, dict]:
+    if assessment.photo_id is not None:
+        photo = assessment.photo
+        return "photo_result", {
+            "low": f"{photo.estimate_low_mg_dl:.1f}",
+            "high": f"{photo.estimate_high_mg_dl:.1f}",
+        }
+    return "reading_result", {"value": _value(assessment.reading)}
+
+
 def notify_assessment(assessment) -> None:
-    """Parents hear that a reading arrived, what it means and when to measure next."""
-    if assessment.reading_id is None:
+    """Parents hear that a reading (or a usable photo) arrived, what it means and when to
+    measure next. A photo's estimate is always sent as a range and called an estimate."""
+    if assessment.reading_id is None and assessment.photo_id is None:
         return
-    reading, infant = assessment.reading, assessment.infant
+    infant = assessment.infant
+    template, sent = _what_was_sent(assessment)
     drafts = []
     for guardian in _guardians(infant):
         language = guardian.language
@@ -49,16 +62,46 @@ def notify_assessment(assessment) -> None:
         drafts.append(
             Draft(
                 recipient=guardian,
-                template="reading_result",
+                template=template,
                 params={
                     "infant": infant.display_name,
-                    "value": _value(reading),
+                    **sent,
                     "advice": advice,
                     "next": next_text,
                 },
                 infant=infant,
                 urgent=assessment.action_level >= URGENT_FROM_LEVEL,
                 dedupe_key=f"assessment:{assessment.pk}:{guardian.pk}",
+            )
+        )
+    messages_enqueue(drafts)
+
+
+# What to do differently, one line per quality-gate reason (neocare.photos.models.Photo.Problem).
+RETAKE_FIXES = {
+    "card_too_small": _("hold the phone closer so that the card fills more of the photo."),
+    "overexposed": _("avoid direct sunlight and flash; take it in bright shade or by a window."),
+    "card_not_found": _("keep the whole card flat and in view, and mark it again in the app."),
+    "blurred": _("hold the phone still and let it focus before taking the photo."),
+    "underexposed": _("take it somewhere brighter, by a window in daylight."),
+    "no_skin": _("lay the card flat on the baby's skin so that skin fills its window."),
+}
+
+
+def notify_photo_retake(photo) -> None:
+    """Parents hear that a photo cannot be used, and the one thing to do differently."""
+    drafts = []
+    for guardian in _guardians(photo.infant):
+        with translation.override(guardian.language):
+            problem = str(photo.get_problem_display())
+            fix = str(RETAKE_FIXES[photo.problem])
+        drafts.append(
+            Draft(
+                recipient=guardian,
+                template="photo_retake",
+                params={"infant": photo.infant.display_name, "problem": problem, "fix": fix},
+                infant=photo.infant,
+                dedupe_key=f"photo-retake:{photo.pk}:{guardian.pk}",
             )
         )
     messages_enqueue(drafts)

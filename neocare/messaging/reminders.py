@@ -17,12 +17,17 @@ ACTIVE = (Reminder.Status.PENDING, Reminder.Status.FIRST_SENT)
 
 
 def reminder_schedule(assessment) -> None:
-    """A reading arrived: cancel what waited for it; remind at the next measurement time."""
-    if assessment.reading_id is None:
+    """A reading arrived: cancel what waited for it; remind at the next measurement time.
+
+    A photo that asks for a measurement sooner brings the reminder forward (never back)."""
+    due = assessment.next_measurement_at
+    active = Reminder.objects.filter(infant=assessment.infant, status__in=ACTIVE)
+    if assessment.photo_id is not None:
+        if due is None or active.filter(due_at__lte=due).exists():
+            return
+    elif assessment.reading_id is None:
         return
-    Reminder.objects.filter(infant=assessment.infant, status__in=ACTIVE).update(
-        status=Reminder.Status.CANCELLED
-    )
+    active.update(status=Reminder.Status.CANCELLED)
     if assessment.next_measurement_at is not None:
         Reminder.objects.create(
             infant=assessment.infant, assessment=assessment, due_at=assessment.next_measurement_at

@@ -22,6 +22,20 @@ TEMPLATES = {
         "NC_READING_RESULT",
         _("NeoCare: %(infant)s's reading %(value)s was received. %(advice)s%(next)s"),
     ),
+    "photo_result": Template(
+        "NC_PHOTO_RESULT",
+        _(
+            "NeoCare: %(infant)s's skin photo suggests about %(low)s–%(high)s mg/dL. A photo "
+            "estimate is not a measurement. %(advice)s%(next)s"
+        ),
+    ),
+    "photo_retake": Template(
+        "NC_PHOTO_RETAKE",
+        _(
+            "NeoCare: %(infant)s's skin photo could not be used: %(problem)s. Please retake it: "
+            "%(fix)s"
+        ),
+    ),
     "referral": Template(
         "NC_REFERRAL",
         _(

@@ -16,8 +16,23 @@ class Photo(models.Model):
         SCLERA = "sclera", _("sclera (white of the eye)")
 
     class Status(models.TextChoices):
-        # Stored safely; colour analysis (calibration card, estimate) is not built yet.
-        RECEIVED = "received", _("received")
+        RECEIVED = "received", _("received, being analysed")
+        USABLE = "usable", _("usable: estimate made")
+        UNUSABLE = "unusable", _("unusable: please retake")
+        # No estimate could be made for a reason that is ours, not the parent's (no estimator
+        # loaded, the analysis failed): nothing is claimed and the error is logged.
+        NOT_ESTIMATED = "not_estimated", _("no estimate could be made")
+
+    class Problem(models.TextChoices):
+        # The quality gate's reasons (risk_model.photo.analyse): the one thing to fix.
+        CARD_TOO_SMALL = "card_too_small", _("the card is too small in the photo")
+        OVEREXPOSED = "overexposed", _("the photo is too bright")
+        CARD_NOT_FOUND = "card_not_found", _("the card is not where the app marked it")
+        BLURRED = "blurred", _("the photo is blurred")
+        UNDEREXPOSED = "underexposed", _("the photo is too dark")
+        NO_SKIN = "no_skin", _("no skin shows through the card's window")
+        ESTIMATOR_UNAVAILABLE = "estimator_unavailable", _("no photo estimator is loaded")
+        ANALYSIS_FAILED = "analysis_failed", _("the analysis failed")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="photos")
@@ -30,6 +45,15 @@ class Photo(models.Model):
     card_rect = models.JSONField()
     idempotency_key = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    problem = models.CharField(max_length=24, choices=Problem.choices, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    # The skin seen through the card's window after colour correction, CIELAB [L*, a*, b*].
+    skin_lab = models.JSONField(null=True, blank=True)
+    # A screening estimate with its band, never a measurement (DOMAIN.md).
+    estimate_mg_dl = models.FloatField(null=True, blank=True)
+    estimate_low_mg_dl = models.FloatField(null=True, blank=True)
+    estimate_high_mg_dl = models.FloatField(null=True, blank=True)
+    estimator_version = models.CharField(max_length=80, blank=True)
     # Random file name under PHOTO_STORAGE_DIR; never derived from anything the client sent.
     storage_name = models.CharField(max_length=64, unique=True)
     source_format = models.CharField(max_length=8)
@@ -43,6 +67,12 @@ class Photo(models.Model):
             models.UniqueConstraint(
                 fields=["uploaded_by", "idempotency_key"], name="photo_idempotency_key"
             )
+        ]
+        indexes = [
+            # Usable estimates of an infant up to an instant (every assessment asks).
+            models.Index(fields=["infant", "status", "taken_at"], name="photo_estimates"),
+            # Photos the sweeper must hand to a worker again.
+            models.Index(fields=["status", "created_at"], name="photo_status"),
         ]
 
     def __str__(self) -> str:

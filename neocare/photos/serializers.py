@@ -2,6 +2,7 @@ import json
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from neocare.api import AwareDateTimeField, StrictSerializer
@@ -50,7 +51,13 @@ class PhotoUploadSerializer(StrictSerializer):
 
 
 class PhotoSerializer(serializers.ModelSerializer):
+    """A photo's status; when unusable, the one thing to fix; when usable, the estimate, always
+    marked as a photo estimate (screening), never as a measurement."""
+
     id = serializers.UUIDField(source="public_id", read_only=True)
+    problem = serializers.CharField(read_only=True, allow_blank=True)
+    problem_text = serializers.CharField(source="get_problem_display", read_only=True)
+    estimate = serializers.SerializerMethodField()
 
     class Meta:
         model = Photo
@@ -60,8 +67,38 @@ class PhotoSerializer(serializers.ModelSerializer):
             "body_site",
             "card_rect",
             "status",
+            "problem",
+            "problem_text",
+            "estimate",
+            "analysed_at",
             "width",
             "height",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "kind": {"type": "string", "enum": ["photo_estimate"]},
+                "mg_dl": {"type": "number"},
+                "low_mg_dl": {"type": "number"},
+                "high_mg_dl": {"type": "number"},
+                "is_measurement": {"type": "boolean", "enum": [False]},
+                "estimator_version": {"type": "string"},
+            },
+        }
+    )
+    def get_estimate(self, photo) -> dict | None:
+        if photo.estimate_mg_dl is None:
+            return None
+        return {
+            "kind": "photo_estimate",
+            "mg_dl": photo.estimate_mg_dl,
+            "low_mg_dl": photo.estimate_low_mg_dl,
+            "high_mg_dl": photo.estimate_high_mg_dl,
+            "is_measurement": False,
+            "estimator_version": photo.estimator_version,
+        }

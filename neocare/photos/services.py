@@ -1,25 +1,38 @@
-"""Receiving a skin photo: sanitise in memory, store the clean copy, record it once."""
+"""Receiving a skin photo: sanitise in memory, store the clean copy, record it once; then
+analyse it (quality gate, estimate) and let the estimate into the infant's assessment."""
 
+import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image
 
+from neocare.alerts.services import alert_raise
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
+from neocare.infants.assessments import assessment_create
 from neocare.infants.models import Infant
+from neocare.infants.risk import current_photo_estimator
 from neocare.infants.services import (
     IdempotencyConflict,
     Recorded,
     check_may_record_for,
     check_within_neonatal_period,
 )
+from neocare.messaging.notify import notify_assessment, notify_photo_retake
+from neocare.messaging.reminders import reminder_schedule
 from neocare.network.models import User
 from neocare.photos.models import Photo
 from neocare.photos.sanitise import Rejected, sanitise
+from risk_model.photo import analyse
+
+logger = logging.getLogger(__name__)
 
 
 def photo_path(photo: Photo) -> Path:
@@ -92,6 +105,7 @@ def photo_record(
                 object_type="photo",
                 object_id=photo.public_id,
             )
+            _analyse_on_commit(photo.pk)
     except IntegrityError:
         (Path(settings.PHOTO_STORAGE_DIR) / name).unlink(missing_ok=True)
         original = _original(uploaded_by, idempotency_key, infant)
@@ -99,3 +113,100 @@ def photo_record(
             raise
         return Recorded(original, created=False)
     return Recorded(photo, created=True)
+
+
+# --- Analysis (a Celery task after upload) ------------------------------------------------------
+def _analyse_file(photo: Photo):
+    """Quality gate and corrected skin colour, read from the stored (sanitised) JPEG."""
+    with Image.open(photo_path(photo)) as image:
+        return analyse(image, photo.card_rect)
+
+
+def photo_analyse(photo_id: int) -> str:
+    """Analyse a received photo once; returns its status.
+
+    The image work runs outside any transaction; the result, the assessment it leads to, the
+    alert, the parents' message and the reminder are then written together under a lock on the
+    photo, so a redelivered task writes nothing twice. A photo taken before the infant's latest
+    meter or lab reading gets its estimate but no assessment: the reading has answered it.
+    """
+    photo = Photo.objects.filter(pk=photo_id, status=Photo.Status.RECEIVED).first()
+    if photo is None:
+        return "already_analysed"
+    try:
+        analysis = _analyse_file(photo)
+    except Exception:
+        logger.exception("photo %s: analysis failed", photo.public_id)
+        analysis = None
+    estimator, unavailable = current_photo_estimator()
+    with transaction.atomic():
+        photo = Photo.objects.select_for_update().get(pk=photo_id)
+        if photo.status != Photo.Status.RECEIVED:
+            return "already_analysed"
+        photo.analysed_at = timezone.now()
+        if analysis is None:
+            photo.status, photo.problem = Photo.Status.NOT_ESTIMATED, Photo.Problem.ANALYSIS_FAILED
+        elif not analysis.usable:
+            photo.status, photo.problem = Photo.Status.UNUSABLE, analysis.reason
+        elif estimator is None:
+            logger.error("photo %s: no estimate, estimator unavailable: %s", photo.pk, unavailable)
+            photo.status = Photo.Status.NOT_ESTIMATED
+            photo.problem = Photo.Problem.ESTIMATOR_UNAVAILABLE
+            photo.skin_lab = [round(v, 2) for v in analysis.lab]
+        else:
+            estimate = estimator.estimate(analysis.lab)
+            photo.status = Photo.Status.USABLE
+            photo.skin_lab = [round(v, 2) for v in analysis.lab]
+            photo.estimate_mg_dl = estimate.mg_dl
+            photo.estimate_low_mg_dl = estimate.low_mg_dl
+            photo.estimate_high_mg_dl = estimate.high_mg_dl
+            photo.estimator_version = estimator.version
+        photo.save()
+        audit_record(
+            actor=None,
+            infant=photo.infant,
+            action=AuditEvent.Action.UPDATE,
+            object_type="photo",
+            object_id=photo.public_id,
+            reason=f"analysed: {photo.status} {photo.problem}".strip(),
+        )
+        if photo.status == Photo.Status.UNUSABLE:
+            notify_photo_retake(photo)
+        elif photo.status == Photo.Status.USABLE and not _answered_by_a_reading(photo):
+            assessment = assessment_create(infant=photo.infant, photo=photo)
+            alert_raise(assessment=assessment, actor=None)
+            notify_assessment(assessment)
+            reminder_schedule(assessment)
+    return photo.status
+
+
+def _answered_by_a_reading(photo: Photo) -> bool:
+    return photo.infant.readings.filter(measured_at__gt=photo.taken_at).exists()
+
+
+def _analyse_on_commit(photo_id: int) -> None:
+    from neocare.photos.tasks import photo_analyse_task
+
+    def publish():
+        try:
+            photo_analyse_task.delay(photo_id)
+        except Exception:  # broker down: the photo waits, "received", for the sweeper
+            logger.warning("broker unavailable; photo %s waits for the sweeper", photo_id)
+
+    transaction.on_commit(publish)
+
+
+def photos_sweep(*, now=None, batch: int = 500) -> int:
+    """Hand photos still "received" after PHOTO_ANALYSIS_STUCK_SECONDS to a worker again."""
+    now = now or timezone.now()
+    stuck_before = now - timedelta(seconds=settings.PHOTO_ANALYSIS_STUCK_SECONDS)
+    waiting = list(
+        Photo.objects.filter(status=Photo.Status.RECEIVED, created_at__lt=stuck_before)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    from neocare.photos.tasks import photo_analyse_task
+
+    for pk in waiting:
+        photo_analyse_task.delay(pk)
+    return len(waiting)

@@ -19,6 +19,7 @@ from neocare.infants.models import (
     Reading,
 )
 from neocare.infants.services import observation_record, reading_record
+from neocare.photos.models import Photo
 from risk_model import features
 from risk_model.dataset import build
 from risk_model.simulator import simulate
@@ -80,23 +81,29 @@ def test_an_api_reading_is_scored_with_probability_version_and_reasons(world, cl
 
 @pytest.fixture(scope="module")
 def simulated():
-    """A simulated infant with G6PD deficiency, several readings and weighings."""
+    """A simulated infant with G6PD deficiency, several readings, weighings and photos."""
     cohort = simulate(3000, seed=77)
     data = build(cohort)
     r, w, a = cohort.readings, cohort.weights, cohort.infants
     counts = np.bincount(r["infant"], minlength=cohort.size)
     weighed = np.bincount(w["infant"], minlength=cohort.size)
+    photographed = np.bincount(cohort.photos["infant"], minlength=cohort.size)
     i = int(
         np.flatnonzero(
-            a["g6pd_deficiency"] & a["neurotoxicity_assessed"] & (counts >= 5) & (weighed >= 2)
+            a["g6pd_deficiency"]
+            & a["neurotoxicity_assessed"]
+            & (counts >= 5)
+            & (weighed >= 2)
+            & (photographed >= 2)
         )[0]
     )
     return cohort, data, i
 
 
 def test_features_served_for_stored_readings_equal_the_training_rows(world, simulated):
-    """Re-enter one simulated infant through the services; each stored assessment's features
-    must be, number for number, the training row of that reading."""
+    """Re-enter one simulated infant (weights, photo estimates, readings) through the services;
+    each stored assessment's features must be, number for number, the training row of that
+    reading."""
     cohort, data, i = simulated
     a, r, w = cohort.infants, cohort.readings, cohort.weights
     birth = timezone.now().replace(microsecond=0) - timedelta(days=15)
@@ -132,6 +139,23 @@ def test_features_served_for_stored_readings_equal_the_training_rows(world, simu
             channel="clinician",
             idempotency_key=f"weight-{k:05d}",
             weight_g=int(w["weight_g"][k]),
+        )
+    photos = cohort.photos
+    for k in np.flatnonzero(photos["infant"] == i):
+        # The simulated estimate, stored as a usable photo's (analysis is tested elsewhere).
+        Photo.objects.create(
+            infant=infant,
+            uploaded_by=doctor,
+            taken_at=at(photos["age_hours"][k]),
+            body_site=Photo.BodySite.STERNUM,
+            card_rect={"x": 0.2, "y": 0.2, "w": 0.6, "h": 0.6},
+            idempotency_key=f"photo-{k:05d}",
+            storage_name=f"simulated-{k:05d}.jpg",
+            source_format="JPEG",
+            width=320,
+            height=240,
+            status=Photo.Status.USABLE,
+            estimate_mg_dl=float(photos["estimate_mg_dl"][k]),
         )
     rows = np.flatnonzero(r["infant"] == i)
     for k in rows:

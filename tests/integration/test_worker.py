@@ -15,11 +15,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from neocare.alerts.models import Alert
 from neocare.celery import app as celery_app
 from neocare.messaging.models import Message
 from neocare.messaging.services import message_enqueue, messages_sweep
+from neocare.photos.models import Photo
 from tests.conftest import reset_celery_connections
 from tests.fake_sms_gateway import FakeGateway
+from tests.helpers import make_term_infant_born_50h_ago
+from tests.photos.test_analysis import synthetic, upload
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = "redis://127.0.0.1:6379/15"  # a database of its own, purged before use
@@ -79,7 +83,8 @@ def gateway():
 
 
 @pytest.fixture
-def workers(trained_risk_model, monkeypatch, gateway):
+def workers(trained_risk_model, trained_photo_estimator, monkeypatch, gateway, settings, tmp_path):
+    settings.PHOTO_STORAGE_DIR = tmp_path / "photos"  # shared with the workers
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -91,6 +96,8 @@ def workers(trained_risk_model, monkeypatch, gateway):
         "SMS_QUIET_START_HOUR": "0",
         "SMS_QUIET_END_HOUR": "0",
         "RISK_MODEL_PATH": str(trained_risk_model),
+        "PHOTO_ESTIMATOR_PATH": str(trained_photo_estimator),
+        "PHOTO_STORAGE_DIR": str(settings.PHOTO_STORAGE_DIR),
     }
     # This process publishes to the same Redis; Celery reads CELERY_BROKER_URL from the
     # environment before its own settings.
@@ -178,3 +185,27 @@ def test_a_worker_killed_while_sending_is_replaced_and_the_text_goes_once(
     assert wait_for(lambda: Message.objects.get(pk=message.pk).status == "sent")
     assert len(gateway.requests) == 2  # the same key, sent again…
     assert len(gateway.delivered) == 1  # …and the text went once
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_photo_is_analysed_by_a_real_worker_and_its_estimate_reaches_the_parent(
+    world, client_for, workers, gateway
+):
+    workers.start()
+    infant = make_term_infant_born_50h_ago(world.ours)
+    data, rect = synthetic(17.0)
+
+    response = upload(client_for(world.personas["guardian"]), infant, data, rect)
+
+    assert response.status_code == 201 and response.json()["status"] == "received"
+    photo = Photo.objects.get(public_id=response.json()["id"])
+    assert wait_for(lambda: Photo.objects.get(pk=photo.pk).status == "usable")
+    assert Alert.objects.get(infant=infant).assessment.photo_id == photo.pk
+    assert wait_for(
+        lambda: Message.objects.filter(
+            infant=infant, template="photo_result", status="sent"
+        ).exists()
+    )
+    texts = [m["text"] for m in gateway.delivered.values()]
+    assert any("not a measurement" in t or "不是测量值" in t for t in texts), texts

@@ -3,7 +3,6 @@ on synthetic photos under mixed illuminants."""
 
 import numpy as np
 import pytest
-from sklearn.linear_model import Ridge
 
 from risk_model import photo
 
@@ -56,24 +55,47 @@ def test_good_photos_pass_the_gate():
     assert all(r.lab is not None for r in results if r.usable)
 
 
-def _estimate(correct: bool, n=300, seed=11):
-    rng = np.random.default_rng(seed)
-    features, levels = [], []
-    for _ in range(n):
-        level = rng.uniform(0, 22)
-        result = photo.analyse(*photo.render(rng, level), correct=correct)
-        if result.usable:
-            features.append(result.lab)
-            levels.append(level)
-    X, y = np.array(features), np.array(levels)
-    split = int(0.7 * len(y))
-    predicted = Ridge(alpha=1.0).fit(X[:split], y[:split]).predict(X[split:])
-    return np.corrcoef(predicted, y[split:])[0, 1], np.abs(predicted - y[split:]).mean()
-
-
 def test_the_card_correction_makes_the_estimate_usable_under_mixed_illuminants():
-    corrected_r, corrected_mae = _estimate(correct=True)
-    raw_r, raw_mae = _estimate(correct=False)
+    corrected = photo.train_estimator(300, seed=11, correct=True).metrics
+    raw = photo.train_estimator(300, seed=11, correct=False).metrics
+    corrected_r, corrected_mae = corrected["r"], corrected["mae_mg_dl"]
+    raw_r, raw_mae = raw["r"], raw["mae_mg_dl"]
 
     assert corrected_r > 0.95 and corrected_mae < 1.5
     assert raw_r < 0.8 and raw_mae > 2 * corrected_mae
+
+
+def test_the_band_holds_about_nine_in_ten_fresh_photos_and_the_file_round_trips(tmp_path):
+    estimator = photo.train_estimator(400, seed=12)
+    path = tmp_path / "estimator.json"
+    photo.save_estimator(estimator, path)
+    loaded = photo.load_estimator(path)
+    assert loaded == estimator
+
+    X, y = photo.synthetic_features(300, seed=99)  # photos the estimator never saw
+    estimates = [loaded.estimate(tuple(lab)) for lab in X]
+    inside = np.mean([e.low_mg_dl <= t <= e.high_mg_dl for e, t in zip(estimates, y, strict=True)])
+    assert 0.8 <= inside <= 0.98
+    assert all(e.low_mg_dl <= e.mg_dl <= e.high_mg_dl and e.low_mg_dl >= 0 for e in estimates)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no photo estimator"),
+        ("{not json", "unreadable"),
+        ('{"format": 99}', "not format"),
+        ('{"format": 1, "coefficients": [1, 2]}', "damaged"),
+        (
+            '{"format": 1, "coefficients": [1, 2, 3], "intercept": 0, "band_mg_dl": 0, '
+            '"version": "v", "metrics": {}}',
+            "damaged",
+        ),
+    ],
+)
+def test_a_missing_or_damaged_estimator_file_is_refused_with_the_reason(tmp_path, content, message):
+    path = tmp_path / "estimator.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(photo.EstimatorFileError, match=message):
+        photo.load_estimator(path)
