@@ -4,6 +4,7 @@ Defaults give a self-contained demo (SQLite, Celery on kombu's filesystem transp
 `DATABASE_URL` and `CELERY_BROKER_URL` switch to PostgreSQL and Redis. Bad values fail at start.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "neocare.alerts",
     "neocare.messaging",
     "neocare.photos",
+    "neocare.console",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -52,7 +55,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: refuses a locked-out sign-in before any view (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Staff sign-in (issue #7): django-axes locks a username from an address after repeated
+# failures; sessions end after SESSION_IDLE_MINUTES without a request and with the browser.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
+SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_SAVE_EVERY_REQUEST = True  # the idle clock restarts with each request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
+LOGOUT_REDIRECT_URL = "console:login"
 
 ROOT_URLCONF = "neocare.urls"
 WSGI_APPLICATION = "neocare.wsgi.application"

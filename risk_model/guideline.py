@@ -506,7 +506,7 @@ def assess(
             reason_codes.append("outside_guideline_" + (th.reason or "unknown"))
         if age is not None:
             percentiles = bhutani_percentiles(age)
-            if percentiles is not None and _bhutani_applies(infant):
+            if percentiles is not None and bhutani_applies(infant):
                 result.zone = bhutani_zone(value_mg_dl, percentiles)
     else:
         # Nothing measured is not "low risk": ask for a measurement.
@@ -552,7 +552,7 @@ def assess(
     return result
 
 
-def _bhutani_applies(infant: InfantFacts) -> bool:
+def bhutani_applies(infant: InfantFacts) -> bool:
     weeks, weight = infant.gestational_age_weeks, infant.birth_weight_g
     if weeks is None or weight is None:
         return False

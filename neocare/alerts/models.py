@@ -126,3 +126,21 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.infant} → {self.hospital} ({self.status})"
+
+
+class Call(models.Model):
+    """A doctor's call to the parents about an infant (issue #7): reached or not, and what was
+    said. Kept on the record; audited like every change."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="calls")
+    alert = models.ForeignKey(
+        Alert, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reached = models.BooleanField(_("parents reached"))
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"call about {self.infant} ({'reached' if self.reached else 'not reached'})"

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neocare.alerts.models import ACTIVE, Alert, Referral
+from neocare.alerts.models import ACTIVE, Alert, Call, Referral
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.models import Assessment, Infant
@@ -137,6 +137,25 @@ def alert_resolve(*, alert: Alert, by: User, outcome: str, note: str = "") -> Al
     alert.save()
     _audit(actor=by, alert_or_referral=alert, what="resolved", reason=outcome)
     return alert
+
+
+@transaction.atomic
+def call_record(*, infant: Infant, by: User, reached: bool, note: str = "") -> Call:
+    """A doctor records a call to the parents, tied to the infant's active alert if any."""
+    _check_doctor(by)
+    alert = Alert.objects.filter(infant=infant, status__in=ACTIVE).first()
+    call = Call.objects.create(
+        infant=infant, alert=alert, by=by, reached=reached, note=note.strip()
+    )
+    audit_record(
+        actor=by,
+        infant=infant,
+        action=AuditEvent.Action.CREATE,
+        object_type="call",
+        object_id=call.public_id,
+        reason="reached" if reached else "not reached",
+    )
+    return call
 
 
 def distance_km(a: Facility, b: Facility) -> float:

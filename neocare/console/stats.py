@@ -1,0 +1,316 @@
+"""Numbers for the district overview and the regional dashboard: a handful of grouped queries
+per page whatever the number of infants (never a query per row).
+
+Regional figures carry no names or phone numbers, and small counts are suppressed
+(`SMALL_CELL_LIMIT`): a count from 1 to 4 shows as "<5", a share or a time computed from fewer
+than 5 is not shown, and when a column would have exactly one suppressed district, the next
+smallest district is suppressed too, so that nobody can recover it from the region's total.
+Totals are computed from the full data, so the region's number is the same on every table.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from neocare.alerts.models import ACTIVE as ACTIVE_ALERTS
+from neocare.alerts.models import Alert, Referral
+from neocare.infants.models import Assessment, Infant, Reading
+from neocare.messaging.models import Reminder
+from neocare.network.models import District, Facility
+
+SMALL_CELL_LIMIT = 5
+SUPPRESSED = "<5"
+SEVERITIES = ("doctor_review", "urgent_referral", "emergency")
+TREATMENTS = ("phototherapy", "exchange_transfusion", "none")
+NOT_MEASURED = ("pending", "first_sent", "done")  # reminders no reading has cancelled
+
+
+def _minutes(pairs) -> list[float]:
+    return [(b - a).total_seconds() / 60 for a, b in pairs]
+
+
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10, method="inclusive")[8]
+
+
+# --- District overview (district doctors) ------------------------------------------------------
+@dataclass
+class CentreRow:
+    centre: Facility
+    open_alerts: int = 0
+    overdue_alerts: int = 0
+    median_ack_minutes: float | None = None
+    infants_due: int = 0
+    infants_overdue: int = 0
+
+
+def district_overview(district: District, *, now: datetime | None = None) -> list[CentreRow]:
+    """Per community centre: alerts still open or acknowledged, those escalated because nobody
+    acknowledged them in time, the median time to acknowledge (30 days), and infants whose
+    next measurement is due within 24 h or overdue."""
+    now = now or timezone.now()
+    rows = {
+        c.pk: CentreRow(c)
+        for c in Facility.objects.filter(
+            district=district, tier=Facility.Tier.COMMUNITY_CENTRE
+        ).order_by("name")
+    }
+    alerts = (
+        Alert.objects.filter(centre__in=rows, status__in=ACTIVE_ALERTS)
+        .values("centre")
+        .annotate(
+            active=Count("id"),
+            overdue=Count("id", filter=Q(status=Alert.Status.OPEN, escalation_level__gte=1)),
+        )
+    )
+    for a in alerts:
+        rows[a["centre"]].open_alerts = a["active"]
+        rows[a["centre"]].overdue_alerts = a["overdue"]
+    acknowledged: dict[int, list] = {}
+    for centre, opened, acked in Alert.objects.filter(
+        centre__in=rows, acknowledged_at__isnull=False, opened_at__gte=now - timedelta(days=30)
+    ).values_list("centre", "opened_at", "acknowledged_at"):
+        acknowledged.setdefault(centre, []).append((opened, acked))
+    for centre, pairs in acknowledged.items():
+        rows[centre].median_ack_minutes = round(statistics.median(_minutes(pairs)))
+    neonatal = now - timedelta(days=settings.READING_MAX_AGE_DAYS)
+    reminders = (
+        Reminder.objects.filter(
+            infant__registered_centre__in=rows,
+            status__in=NOT_MEASURED,
+            infant__birth_at__gte=neonatal,
+        )
+        .values("infant__registered_centre")
+        .annotate(
+            due=Count(
+                "infant",
+                distinct=True,
+                filter=Q(due_at__gte=now, due_at__lt=now + timedelta(hours=24)),
+            ),
+            overdue=Count("infant", distinct=True, filter=Q(due_at__lt=now)),
+        )
+    )
+    for r in reminders:
+        row = rows[r["infant__registered_centre"]]
+        row.infants_due, row.infants_overdue = r["due"], r["overdue"]
+    return list(rows.values())
+
+
+# --- Regional dashboard (administrators) --------------------------------------------------------
+@dataclass
+class Table:
+    """One published table: header, one row per district, a total row; every cell already
+    suppressed. `csv_rows()` is exactly what the page shows."""
+
+    name: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    total: list | None = None
+
+    def csv_rows(self) -> list[list]:
+        return [self.columns, *self.rows, *([self.total] if self.total else [])]
+
+
+def _suppress_count(n: int) -> int | str:
+    return SUPPRESSED if 0 < n < SMALL_CELL_LIMIT else n
+
+
+def _suppress_columns(raw_rows: list[list[int]]) -> list[list]:
+    """Primary suppression of small counts, then secondary: a column with exactly one
+    suppressed cell also hides its next smallest non-zero cell."""
+    shown = [[_suppress_count(v) for v in row] for row in raw_rows]
+    for j in range(len(raw_rows[0]) if raw_rows else 0):
+        hidden = [i for i, row in enumerate(shown) if row[j] == SUPPRESSED]
+        if len(hidden) == 1:
+            candidates = sorted(
+                (raw_rows[i][j], i)
+                for i in range(len(raw_rows))
+                if i not in hidden and raw_rows[i][j] > 0
+            )
+            if candidates:
+                shown[candidates[0][1]][j] = "—"
+    return shown
+
+
+def _share(numerator: int, denominator: int) -> str:
+    if numerator < SMALL_CELL_LIMIT or denominator < SMALL_CELL_LIMIT:
+        return "—"
+    return f"{100 * numerator / denominator:.1f} %"
+
+
+def _times(minutes: list[float]) -> tuple[str, str]:
+    if len(minutes) < SMALL_CELL_LIMIT:
+        return "—", "—"
+    return f"{statistics.median(minutes):.0f}", f"{_p90(minutes):.0f}"
+
+
+def _grouped(queryset, key: str, *extra: str) -> dict:
+    """{(district, extra…): count} from one GROUP BY query."""
+    return {
+        tuple(row[k] for k in (key, *extra)): row["n"]
+        for row in queryset.values(key, *extra).annotate(n=Count("id"))
+    }
+
+
+def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Table]:
+    districts = list(District.objects.filter(region=region).order_by("name"))
+    ids = [d.pk for d in districts]
+    in_region = Q(registered_centre__district__region=region)
+    by_infant = Q(infant__registered_centre__district__region=region)
+    district_of_infant = "infant__registered_centre__district"
+
+    enrolled = _grouped(
+        Infant.objects.filter(in_region, created_at__gte=start, created_at__lt=end),
+        "registered_centre__district",
+    )
+    readings = Reading.objects.filter(by_infant, measured_at__gte=start, measured_at__lt=end)
+    reading_counts = _grouped(readings, district_of_infant)
+    monitored = {
+        row[district_of_infant]: row["n"]
+        for row in readings.values(district_of_infant).annotate(n=Count("infant", distinct=True))
+    }
+    reached = {
+        row[district_of_infant]: row["n"]
+        for row in Assessment.objects.filter(
+            by_infant,
+            basis_at__gte=start,
+            basis_at__lt=end,
+            reading__isnull=False,
+            result__gap_mg_dl__lte=0,
+        )
+        .values(district_of_infant)
+        .annotate(n=Count("infant", distinct=True))
+    }
+    alerts = Alert.objects.filter(
+        centre__district__region=region, opened_at__gte=start, opened_at__lt=end
+    )
+    by_severity = _grouped(alerts, "centre__district", "severity")
+    ack: dict[int, list] = {}
+    for district, opened, acked in alerts.filter(acknowledged_at__isnull=False).values_list(
+        "centre__district", "opened_at", "acknowledged_at"
+    ):
+        ack.setdefault(district, []).append((opened, acked))
+    referrals = _grouped(
+        Referral.objects.filter(by_infant, created_at__gte=start, created_at__lt=end),
+        district_of_infant,
+        "treatment",
+    )
+
+    def total(values: dict, *extra) -> int:
+        return sum(v for k, v in values.items() if k[1:] == extra)
+
+    names = [d.name for d in districts]
+
+    # Activity: counts, then the share (suppressed where either part is small).
+    raw = [
+        [enrolled.get((d,), 0), reading_counts.get((d,), 0), monitored.get(d, 0), reached.get(d, 0)]
+        for d in ids
+    ]
+    shown = _suppress_columns(raw)
+    activity = Table(
+        "activity",
+        [
+            "district",
+            "enrolled infants",
+            "readings",
+            "infants measured",
+            "infants at/above phototherapy threshold",
+            "share reaching the threshold",
+        ],
+    )
+    for name, r, s in zip(names, raw, shown, strict=True):
+        activity.rows.append([name, *s, _share(r[3], r[2])])
+    totals = [sum(r[j] for r in raw) for j in range(4)]
+    activity.total = ["region", *map(_suppress_count, totals), _share(totals[3], totals[2])]
+
+    raw = [[by_severity.get((d, s), 0) for s in SEVERITIES] for d in ids]
+    shown = _suppress_columns(raw)
+    alerts_table = Table(
+        "alerts",
+        ["district", *SEVERITIES, "median minutes to acknowledge", "90th percentile minutes"],
+    )
+    everyone: list[float] = []
+    for name, d, s in zip(names, ids, shown, strict=True):
+        minutes = _minutes(ack.get(d, []))
+        everyone += minutes
+        alerts_table.rows.append([name, *s, *_times(minutes)])
+    alerts_table.total = [
+        "region",
+        *(_suppress_count(total(by_severity, s)) for s in SEVERITIES),
+        *_times(everyone),
+    ]
+
+    referral_columns = ["referrals", *TREATMENTS]
+    raw = [
+        [sum(v for k, v in referrals.items() if k[0] == d)]
+        + [referrals.get((d, t), 0) for t in TREATMENTS]
+        for d in ids
+    ]
+    shown = _suppress_columns(raw)
+    referrals_table = Table("referrals", ["district", *referral_columns])
+    for name, s in zip(names, shown, strict=True):
+        referrals_table.rows.append([name, *s])
+    referrals_table.total = [
+        "region",
+        _suppress_count(sum(referrals.values())),
+        *(_suppress_count(total(referrals, t)) for t in TREATMENTS),
+    ]
+
+    per_day = Table("readings_per_day", ["date", "readings"])
+    for row in (
+        readings.annotate(day=TruncDate("measured_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    ):
+        per_day.rows.append([row["day"].isoformat(), _suppress_count(row["n"])])
+    per_day.total = ["total", _suppress_count(sum(reading_counts.values()))]
+    return {t.name: t for t in (activity, alerts_table, referrals_table, per_day)}
+
+
+def _svg(figure) -> str:
+    import io
+
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None})
+    svg = out.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def dashboard_charts(tables: dict[str, Table]) -> dict[str, str]:
+    """Charts of the published (already suppressed) numbers only: a suppressed cell is left
+    out, never drawn from the hidden value."""
+    from django.utils.translation import gettext as _
+    from matplotlib.figure import Figure
+
+    charts = {}
+    days = [(row[0], row[1]) for row in tables["readings_per_day"].rows if isinstance(row[1], int)]
+    figure = Figure(figsize=(8, 2.6), dpi=100)
+    ax = figure.add_subplot()
+    ax.bar([d for d, _n in days], [n for _d, n in days], color="#1f4e9c")
+    ax.set_ylabel(_("readings"))
+    ax.set_title(_("Readings per day"), fontsize=10)
+    ax.tick_params(axis="x", labelrotation=60, labelsize=7)
+    figure.tight_layout()
+    charts["readings_per_day"] = _svg(figure)
+
+    alerts = tables["alerts"]
+    figure = Figure(figsize=(8, 2.6), dpi=100)
+    ax = figure.add_subplot()
+    names = [row[0] for row in alerts.rows]
+    bottom = [0] * len(names)
+    colours = {"doctor_review": "#e0a800", "urgent_referral": "#c05800", "emergency": "#b00020"}
+    for j, severity in enumerate(SEVERITIES, start=1):
+        values = [row[j] if isinstance(row[j], int) else 0 for row in alerts.rows]
+        ax.bar(names, values, bottom=bottom, color=colours[severity], label=severity)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_title(_("Alerts by severity and district (suppressed cells left out)"), fontsize=10)
+    ax.legend(fontsize=7)
+    figure.tight_layout()
+    charts["alerts"] = _svg(figure)
+    return charts

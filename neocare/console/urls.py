@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from neocare.console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("triage/", views.triage, name="triage"),
+    path("alerts/<uuid:alert_id>/acknowledge/", views.alert_acknowledge, name="acknowledge"),
+    path("infants/<uuid:infant_id>/", views.infant_record, name="infant"),
+    path("infants/<uuid:infant_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("infants/<uuid:infant_id>/refer/", views.refer, name="refer"),
+    path("infants/<uuid:infant_id>/call/", views.record_call, name="call"),
+    path("infants/<uuid:infant_id>/resolve/", views.resolve, name="resolve"),
+    path("referrals/", views.referrals, name="referrals"),
+    path("referrals/<uuid:referral_id>/", views.referral_update, name="referral-update"),
+    path("district/", views.district, name="district"),
+    path("region/", views.region, name="region"),
+    path("region/<str:table>.csv", views.region_csv, name="region-csv"),
+]

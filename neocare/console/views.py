@@ -1,0 +1,454 @@
+"""The clinician console and the regional dashboard (issue #7): server-rendered pages over the
+same selectors and services as the API — scope from `infants_visible_to` / `alerts_visible_to`
+/ `referrals_visible_to`, every change through the alerts and infants services. A page for
+another role answers 404, as the API does.
+"""
+
+import csv
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from neocare.alerts import services as alert_services
+from neocare.alerts.models import ACTIVE, Alert, Referral
+from neocare.alerts.selectors import alerts_visible_to, referrals_visible_to
+from neocare.audit.models import AuditEvent
+from neocare.audit.services import audit_record
+from neocare.console import stats
+from neocare.console.chart import bilirubin_svg
+from neocare.infants.models import Assessment, Infant
+from neocare.infants.selectors import infants_visible_to
+from neocare.infants.services import break_glass_open
+from neocare.messaging.models import Message
+from neocare.network.models import Facility, User
+from neocare.photos.models import Photo
+
+Role = User.Role
+DOCTORS = (Role.COMMUNITY_DOCTOR, Role.DISTRICT_DOCTOR)
+CLINICIANS = (*DOCTORS, Role.PAEDIATRICIAN)
+HOME = {
+    Role.COMMUNITY_DOCTOR: "console:triage",
+    Role.DISTRICT_DOCTOR: "console:triage",
+    Role.PAEDIATRICIAN: "console:referrals",
+    Role.HEALTH_ADMIN: "console:region",
+}
+
+
+def for_roles(*roles):
+    """Signed-in staff of these roles only; anyone else gets 404 (as out of scope)."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+class StaffSignInForm(AuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.role not in HOME:
+            raise ValidationError(
+                _("This console is for clinicians and administrators."), code="not_staff"
+            )
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "console/sign_in.html"
+    form_class = StaffSignInForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    if request.user.role not in HOME:
+        raise Http404
+    return redirect(HOME[request.user.role])
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _latest_assessment():
+    return Assessment.objects.filter(infant=OuterRef("infant")).order_by("-basis_at", "-id")
+
+
+# --- Triage queue ---------------------------------------------------------------------------------
+class TriageFilter(forms.Form):
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"),
+        required=False,
+        choices=[("", gettext_lazy("all"))] + list(Assessment.Action.choices)[2:],
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("open or acknowledged")),
+            (Alert.Status.OPEN, gettext_lazy("open")),
+            (Alert.Status.ACKNOWLEDGED, gettext_lazy("acknowledged")),
+        ],
+    )
+    centre = forms.ModelChoiceField(
+        label=gettext_lazy("Centre"), required=False, queryset=Facility.objects.none()
+    )
+
+
+@for_roles(*DOCTORS)
+def triage(request):
+    form = TriageFilter(request.GET or None)
+    centres = Facility.objects.filter(
+        pk__in=alerts_visible_to(request.user).values("centre")
+    ).order_by("name")
+    form.fields["centre"].queryset = centres
+    alerts = alerts_visible_to(request.user).filter(status__in=ACTIVE)
+    if form.is_valid():
+        if form.cleaned_data["severity"]:
+            alerts = alerts.filter(severity=form.cleaned_data["severity"])
+        if form.cleaned_data["status"]:
+            alerts = alerts.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["centre"]:
+            alerts = alerts.filter(centre=form.cleaned_data["centre"])
+    alerts = alerts.select_related("infant", "centre", "assessment__reading").order_by(
+        "-severity_level", "opened_at"
+    )[:200]
+    now = timezone.now()
+    rows = []
+    for alert in alerts:
+        assessment = alert.assessment
+        result = assessment.result
+        rows.append(
+            {
+                "alert": alert,
+                "infant": alert.infant,
+                "age_hours": alert.infant.age_hours_at(now),
+                "value": result.get("value_mg_dl"),
+                "gap": result.get("gap_mg_dl"),
+                "basis": _("photo estimate") if assessment.photo_id else "",
+                "waited_minutes": int((now - alert.raised_at).total_seconds() // 60),
+            }
+        )
+    return render(request, "console/triage.html", {"form": form, "rows": rows})
+
+
+@require_POST
+@for_roles(*DOCTORS)
+def alert_acknowledge(request, alert_id):
+    alert = get_object_or_404(alerts_visible_to(request.user), public_id=alert_id)
+    alert_services.alert_acknowledge(alert=alert, by=request.user)
+    return _back(request, "console:triage")
+
+
+# --- Infant record -------------------------------------------------------------------------------
+class ReferForm(forms.Form):
+    hospital = forms.ModelChoiceField(
+        label=gettext_lazy("Hospital"),
+        queryset=Facility.objects.filter(tier=Facility.Tier.TERTIARY_HOSPITAL),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
+
+
+class CallForm(forms.Form):
+    reached = forms.TypedChoiceField(
+        label=gettext_lazy("Parents reached?"),
+        choices=[("yes", gettext_lazy("yes")), ("no", gettext_lazy("no"))],
+        coerce=lambda v: v == "yes",
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, max_length=1000, widget=forms.Textarea
+    )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Alert.Outcome.choices)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=1000)
+
+
+class ReferralUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Referral.Status.choices)
+    treatment = forms.ChoiceField(
+        label=gettext_lazy("Treatment given"),
+        required=False,
+        choices=[("", "—")] + list(Referral.Treatment.choices),
+    )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you need this record?"),
+        min_length=10,
+        max_length=500,
+        widget=forms.Textarea,
+    )
+
+
+def _timeline(infant) -> list[dict]:
+    """Everything on the record, newest first: one query per kind, never per row."""
+    events = []
+    for r in infant.readings.all():
+        events.append({"at": r.measured_at, "kind": "reading", "item": r})
+    for a in infant.assessments.all():
+        events.append({"at": a.basis_at, "kind": "assessment", "item": a})
+    for p in infant.photos.all():
+        events.append({"at": p.taken_at, "kind": "photo", "item": p})
+    for o in infant.observations.all():
+        events.append({"at": o.observed_at, "kind": "observation", "item": o})
+    for a in infant.alerts.select_related("acknowledged_by", "resolved_by"):
+        events.append({"at": a.opened_at, "kind": "alert", "item": a})
+    for r in infant.referrals.select_related("hospital"):
+        events.append({"at": r.created_at, "kind": "referral", "item": r})
+    for c in infant.calls.select_related("by"):
+        events.append({"at": c.at, "kind": "call", "item": c})
+    for m in Message.objects.filter(infant=infant).exclude(status=Message.Status.MERGED):
+        events.append({"at": m.created_at, "kind": "message", "item": m})
+    return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def _record_or_break_glass(request, infant_id) -> Infant | None:
+    infant = infants_visible_to(request.user).filter(public_id=infant_id).first()
+    if infant is None and request.user.role != Role.PAEDIATRICIAN:
+        raise Http404
+    return infant
+
+
+@for_roles(*CLINICIANS)
+def infant_record(request, infant_id):
+    infant = _record_or_break_glass(request, infant_id)
+    if infant is None:
+        # Shown for any id, so that the page does not tell whether the infant exists.
+        return render(
+            request,
+            "console/break_glass.html",
+            {"form": BreakGlassForm(), "infant_id": infant_id},
+            status=404,
+        )
+    audit_record(
+        actor=request.user,
+        infant=infant,
+        action=AuditEvent.Action.VIEW,
+        object_type="infant",
+        object_id=infant.public_id,
+    )
+    readings = list(infant.readings.order_by("measured_at"))
+    photos = list(infant.photos.filter(status=Photo.Status.USABLE).order_by("taken_at"))
+    active = infant.alerts.filter(status__in=ACTIVE).first()
+    context = {
+        "infant": infant,
+        "age_hours": infant.age_hours_at(timezone.now()),
+        "chart": bilirubin_svg(infant, readings, photos),
+        "latest": infant.assessments.order_by("-basis_at", "-id").first(),
+        "active_alert": active,
+        "timeline": _timeline(infant),
+        "referrals": infant.referrals.select_related("hospital").order_by("-created_at"),
+    }
+    if request.user.role in DOCTORS:
+        ranked = alert_services.hospitals_by_distance(infant.registered_centre)
+        context["refer_form"] = ReferForm(initial={"hospital": ranked[0][0] if ranked else None})
+        context["distances"] = ranked
+        context["call_form"] = CallForm()
+        context["resolve_form"] = ResolveForm()
+    else:
+        context["referral_form"] = ReferralUpdateForm()
+        context["my_referrals"] = [
+            r for r in context["referrals"] if r.hospital_id == request.user.facility_id
+        ]
+    return render(request, "console/infant.html", context)
+
+
+@require_POST
+@for_roles(Role.PAEDIATRICIAN)
+def break_glass(request, infant_id):
+    form = BreakGlassForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "console/break_glass.html",
+            {"form": form, "infant_id": infant_id},
+            status=400,
+        )
+    with transaction.atomic():
+        # As in the API: the one lookup beyond scope, for paediatricians, audited with the reason.
+        infant = get_object_or_404(Infant, public_id=infant_id)
+        break_glass_open(
+            paediatrician=request.user, infant=infant, reason=form.cleaned_data["reason"]
+        )
+    return redirect("console:infant", infant_id=infant_id)
+
+
+def _doctor_action(request, infant_id, form_class, act):
+    infant = get_object_or_404(infants_visible_to(request.user), public_id=infant_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(infant, form.cleaned_data)
+        except ValidationError as exc:
+            return HttpResponse(" ".join(exc.messages), status=400)
+        except PermissionDenied:
+            raise Http404 from None
+    else:
+        return HttpResponse(form.errors.as_text(), status=400)
+    return redirect("console:infant", infant_id=infant_id)
+
+
+@require_POST
+@for_roles(*DOCTORS)
+def refer(request, infant_id):
+    def act(infant, data):
+        alert_services.referral_create(
+            infant=infant, by=request.user, hospital=data["hospital"], reason=data["reason"]
+        )
+
+    return _doctor_action(request, infant_id, ReferForm, act)
+
+
+@require_POST
+@for_roles(*DOCTORS)
+def record_call(request, infant_id):
+    def act(infant, data):
+        alert_services.call_record(
+            infant=infant, by=request.user, reached=data["reached"], note=data["note"]
+        )
+
+    return _doctor_action(request, infant_id, CallForm, act)
+
+
+@require_POST
+@for_roles(*DOCTORS)
+def resolve(request, infant_id):
+    def act(infant, data):
+        alert = infant.alerts.filter(status__in=ACTIVE).first()
+        if alert is None:
+            raise ValidationError(_("There is no active alert."))
+        alert_services.alert_resolve(
+            alert=alert, by=request.user, outcome=data["outcome"], note=data["note"]
+        )
+
+    return _doctor_action(request, infant_id, ResolveForm, act)
+
+
+@require_POST
+@for_roles(Role.PAEDIATRICIAN)
+def referral_update(request, referral_id):
+    referral = get_object_or_404(referrals_visible_to(request.user), public_id=referral_id)
+    form = ReferralUpdateForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400)
+    try:
+        alert_services.referral_update(
+            referral=referral,
+            by=request.user,
+            status=form.cleaned_data["status"],
+            treatment=form.cleaned_data["treatment"],
+        )
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    return _back(request, "console:referrals")
+
+
+# --- Referrals inbox (paediatricians) ------------------------------------------------------------
+@for_roles(Role.PAEDIATRICIAN)
+def referrals(request):
+    rows = list(
+        referrals_visible_to(request.user)
+        .select_related("infant", "infant__registered_centre")
+        .annotate(latest_id=Subquery(_latest_assessment().values("id")[:1]))
+        .order_by("status", "-created_at")[:200]
+    )
+    latest = Assessment.objects.in_bulk([r.latest_id for r in rows if r.latest_id])
+    for referral in rows:
+        referral.latest = latest.get(referral.latest_id)
+    return render(request, "console/referrals.html", {"referrals": rows})
+
+
+# --- District overview (district doctors) --------------------------------------------------------
+@for_roles(Role.DISTRICT_DOCTOR)
+def district(request):
+    district = request.user.facility.district
+    return render(
+        request,
+        "console/district.html",
+        {"district": district, "rows": stats.district_overview(district)},
+    )
+
+
+# --- Regional dashboard (administrators) ---------------------------------------------------------
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError(_("The period must start before it ends."))
+        return data
+
+
+def _period(request) -> tuple[PeriodForm, datetime, datetime]:
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"start": today - timedelta(days=29), "end": today})
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        start, end = today - timedelta(days=29), today
+    zone = timezone.get_current_timezone()
+    return (
+        form,
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+@for_roles(Role.HEALTH_ADMIN)
+def region(request):
+    form, start, end = _period(request)
+    tables = stats.regional_dashboard(request.user.region, start, end)
+    return render(
+        request,
+        "console/region.html",
+        {
+            "form": form,
+            "tables": tables,
+            "charts": stats.dashboard_charts(tables),
+            "query": request.GET.urlencode(),
+            "limit": stats.SMALL_CELL_LIMIT,
+        },
+    )
+
+
+@for_roles(Role.HEALTH_ADMIN)
+def region_csv(request, table):
+    _, start, end = _period(request)
+    tables = stats.regional_dashboard(request.user.region, start, end)
+    if table not in tables:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="neocare-{table}.csv"'
+    writer = csv.writer(response)
+    writer.writerows(tables[table].csv_rows())
+    return response
