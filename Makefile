@@ -2,14 +2,19 @@
 #   make run   — set up, migrate the embedded SQLite database, train the risk model and the photo
 #                estimator if there are none (about a minute, once), load demo data, start API +
 #                worker
-#   make test  — set up and run the test suite (SQLite by default; DATABASE_URL for PostgreSQL)
+#   make test  — set up (Python packages, Debian's chromium for the browser tests) and run the
+#                test suite (SQLite by default; DATABASE_URL for PostgreSQL)
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshots clean
+
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(INSTALLED): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
@@ -26,8 +31,17 @@ run: $(INSTALLED)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_data
 	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-test: $(INSTALLED)
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/pytest
+
+# Re-take docs/screenshots/ (the README shows them) with the browser test's own story.
+screenshots: $(INSTALLED) $(CHROMIUM)
+	NEOCARE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

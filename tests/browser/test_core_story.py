@@ -1,0 +1,176 @@
+"""The core story in a real browser (Debian's Chromium, driven by Playwright):
+
+a dangerous reading arrives through the API → the community doctor signs in, sees it first in
+the queue, opens the record, sees the point above the line, refers to the preselected hospital →
+the paediatrician sees the referral, accepts it, records phototherapy → the administrator's
+dashboard counts it.
+
+Screenshots of each page go to $NEOCARE_SCREENSHOTS (`make screenshots` → docs/screenshots/),
+otherwise to a temporary folder.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from neocare.alerts.services import referral_create, referral_update
+from neocare.infants.models import Infant
+from tests.factories import InfantFactory, UserFactory
+
+# Playwright's synchronous API runs an event loop in this thread; the test's own ORM calls are
+# ordinary synchronous code between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "browser-test-password"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (make test does)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("NEOCARE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def signed_in(browser, live_server, user, *, language="en"):
+    user.set_password(PASSWORD)
+    user.save()
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB" if language == "en" else "zh-CN"
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/console/sign-in/")
+    page.get_by_label("Username" if language == "en" else "用户名").fill(user.username)
+    page.get_by_label("Password" if language == "en" else "密码").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in" if language == "en" else "登录").click()
+    page.wait_for_load_state()
+    return page
+
+
+def five_earlier_treatments(world):
+    """Referrals treated with phototherapy in district A before the story: the dashboard shows
+    counts of 5 or more, so the story's case turns 5 into 6."""
+    doctor = UserFactory(role="community_doctor", facility=world.centre_a1)
+    for k in range(5):
+        infant = InfantFactory(registered_centre=world.centre_a1, display_name=f"Earlier {k}")
+        referral = referral_create(infant=infant, by=doctor, hospital=world.hospital_a)
+        referral_update(
+            referral=referral,
+            by=world.personas["paediatrician"],
+            status="treated",
+            treatment="phototherapy",
+        )
+
+
+def phototherapy_in_district_a(page) -> str:
+    row = page.locator("#table-referrals tbody tr", has_text="A").first
+    return row.locator("td").nth(2).inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_core_story(world, live_server, browser, shots):
+    infant: Infant = world.ours
+    infant.birth_at = timezone.now().replace(microsecond=0) - timedelta(hours=50)
+    infant.gestational_age_weeks, infant.gestational_age_days = 38, 0
+    infant.neurotoxicity_risk_factors = []
+    infant.display_name = "Baby Lin"
+    infant.save()
+    far = world.hospital_c
+    far.latitude, far.longitude = 40, 116
+    far.save()
+    five_earlier_treatments(world)
+
+    admin = signed_in(browser, live_server, world.personas["health_admin"])
+    assert phototherapy_in_district_a(admin) == "5"
+
+    # 1. A dangerous reading arrives through the API (the parents' app).
+    token = Token.objects.create(user=world.personas["guardian"])
+    response = admin.request.post(
+        f"{live_server.url}/api/v1/infants/{infant.public_id}/readings/",
+        headers={"Authorization": f"Token {token.key}"},
+        data={
+            "method": "tsb_lab",
+            "value": "17.5",
+            "unit": "mg/dL",
+            "idempotency_key": "browser-story-1",
+            "measured_at": (infant.birth_at + timedelta(hours=48)).isoformat(),
+        },
+    )
+    assert response.status == 201, response.text()
+
+    # 2. The community doctor sees it first in the queue.
+    doctor = signed_in(browser, live_server, world.personas["community_doctor"])
+    assert doctor.url.endswith("/console/triage/")
+    first_row = doctor.locator("#triage tbody tr").first
+    assert "Baby Lin" in first_row.inner_text()
+    assert "urgent hospital referral" in first_row.inner_text().lower()
+    doctor.screenshot(path=shots / "triage.png", full_page=True)
+
+    # 3. The record: the point above the phototherapy line, the nearest hospital preselected.
+    first_row.get_by_role("link", name="Baby Lin").click()
+    doctor.wait_for_load_state()
+    assert doctor.locator("#points-above-phototherapy").count() == 1
+    hospital = doctor.get_by_label("Hospital (nearest first)")
+    assert hospital.input_value() == str(world.hospital_a.pk)
+    doctor.screenshot(path=shots / "record.png", full_page=True)
+    doctor.locator("#refer-form").get_by_role("button", name="Refer").click()
+    doctor.wait_for_load_state()
+    assert world.hospital_a.name in doctor.locator(".referral").first.inner_text()
+
+    # 4. The paediatrician accepts the referral and records phototherapy.
+    paediatrician = signed_in(browser, live_server, world.personas["paediatrician"])
+    assert paediatrician.url.endswith("/console/referrals/")
+    assert "Baby Lin" in paediatrician.locator("#referrals tbody").inner_text()
+    paediatrician.screenshot(path=shots / "referrals.png", full_page=True)
+    paediatrician.get_by_role("link", name="Baby Lin").click()
+    paediatrician.wait_for_load_state()
+    for status, treatment in (("accepted", ""), ("arrived", ""), ("treated", "phototherapy")):
+        form = paediatrician.locator(".referral form").first
+        form.get_by_label("Status").select_option(status)
+        if treatment:
+            form.get_by_label("Treatment given").select_option(treatment)
+        form.get_by_role("button", name="Update referral").click()
+        paediatrician.wait_for_load_state()
+    assert "phototherapy" in paediatrician.locator(".referral .treatment").first.inner_text()
+
+    # The outcome flows back to the community doctor's record.
+    doctor.reload()
+    assert "phototherapy" in doctor.locator(".referral .treatment").first.inner_text()
+
+    # 5. The administrator's dashboard counts it.
+    admin.reload()
+    assert phototherapy_in_district_a(admin) == "6"
+    admin.screenshot(path=shots / "dashboard.png", full_page=True)
+
+    # The remaining pages, for the README.
+    district = signed_in(browser, live_server, world.personas["district_doctor"])
+    district.goto(f"{live_server.url}/console/district/")
+    assert "A1" in district.locator("#district").inner_text()
+    district.screenshot(path=shots / "district.png", full_page=True)
+    sign_in = browser.new_page(locale="zh-CN")
+    sign_in.goto(f"{live_server.url}/console/sign-in/")
+    assert "登录" in sign_in.content()
+    sign_in.screenshot(path=shots / "sign-in-zh.png")
