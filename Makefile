@@ -32,9 +32,9 @@ run: $(INSTALLED)
 	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 $(CHROMIUM):
-	@echo "installing Debian's chromium for the browser tests"
+	@echo "installing Debian's chromium (and a Chinese font) for the browser tests"
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-zenhei
 
 test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/pytest

@@ -8,8 +8,11 @@ their band. Points at or above the phototherapy line are drawn as their own SVG 
 """
 
 import io
+import warnings
 
+import matplotlib
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from matplotlib.figure import Figure
 
 from neocare.infants.assessments import infant_facts
@@ -25,11 +28,11 @@ MARKERS = {
     Reading.Method.TSB_LAB: ("s", "#000000"),
     Reading.Method.VISUAL: ("x", "#6b6b6b"),
 }
-LEGENDS = {
-    Reading.Method.TCB_HOME: "meter (TcB)",
-    Reading.Method.TCB_CLINIC: "meter (TcB)",
-    Reading.Method.TSB_LAB: "lab (TSB)",
-    Reading.Method.VISUAL: "visual estimate",
+LEGENDS = {  # marked for translation here, translated when drawn
+    Reading.Method.TCB_HOME: gettext_noop("meter (TcB)"),
+    Reading.Method.TCB_CLINIC: gettext_noop("meter (TcB)"),
+    Reading.Method.TSB_LAB: gettext_noop("lab (TSB)"),
+    Reading.Method.VISUAL: gettext_noop("visual estimate"),
 }
 
 
@@ -158,8 +161,17 @@ def bilirubin_svg(infant, readings, photos) -> str:
     ax.set_ylabel("mg/dL")
     ax.grid(True, color="#dddddd", lw=0.5)
     ax.legend(loc="upper left", fontsize=7, ncols=2, framealpha=0.9)
-    figure.tight_layout()
+    return svg(figure)
+
+
+def svg(figure) -> str:
+    """Inline SVG (no XML prologue) whose text stays text: the browser draws it with its own
+    fonts, so Chinese labels need no CJK font on the server (matplotlib only lays them out,
+    hence the silenced "missing glyph" warnings)."""
     out = io.StringIO()
-    figure.savefig(out, format="svg", metadata={"Date": None})
-    svg = out.getvalue()
-    return svg[svg.index("<svg") :]  # inline: without the XML prologue and doctype
+    with warnings.catch_warnings(), matplotlib.rc_context({"svg.fonttype": "none"}):
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.tight_layout()
+        figure.savefig(out, format="svg", metadata={"Date": None})
+    text = out.getvalue()
+    return text[text.index("<svg") :]

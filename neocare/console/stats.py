@@ -273,31 +273,25 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
     return {t.name: t for t in (activity, alerts_table, referrals_table, per_day)}
 
 
-def _svg(figure) -> str:
-    import io
-
-    out = io.StringIO()
-    figure.savefig(out, format="svg", metadata={"Date": None})
-    svg = out.getvalue()
-    return svg[svg.index("<svg") :]
-
-
 def dashboard_charts(tables: dict[str, Table]) -> dict[str, str]:
     """Charts of the published (already suppressed) numbers only: a suppressed cell is left
     out, never drawn from the hidden value."""
     from django.utils.translation import gettext as _
     from matplotlib.figure import Figure
 
+    from neocare.console.chart import svg
+
     charts = {}
     days = [(row[0], row[1]) for row in tables["readings_per_day"].rows if isinstance(row[1], int)]
     figure = Figure(figsize=(8, 2.6), dpi=100)
     ax = figure.add_subplot()
-    ax.bar([d for d, _n in days], [n for _d, n in days], color="#1f4e9c")
+    positions = range(len(days))
+    ax.bar(positions, [n for _d, n in days], color="#1f4e9c")
+    ax.set_xticks(positions, [d for d, _n in days])
     ax.set_ylabel(_("readings"))
     ax.set_title(_("Readings per day"), fontsize=10)
     ax.tick_params(axis="x", labelrotation=60, labelsize=7)
-    figure.tight_layout()
-    charts["readings_per_day"] = _svg(figure)
+    charts["readings_per_day"] = svg(figure)
 
     alerts = tables["alerts"]
     figure = Figure(figsize=(8, 2.6), dpi=100)
@@ -311,6 +305,5 @@ def dashboard_charts(tables: dict[str, Table]) -> dict[str, str]:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_title(_("Alerts by severity and district (suppressed cells left out)"), fontsize=10)
     ax.legend(fontsize=7)
-    figure.tight_layout()
-    charts["alerts"] = _svg(figure)
+    charts["alerts"] = svg(figure)
     return charts

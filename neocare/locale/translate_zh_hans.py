@@ -287,6 +287,37 @@ ZH_HANS = {
     "From": "从",
     "To": "至",
     "The period must start before it ends.": "开始日期必须早于结束日期。",
+    "other": "其他",
+    "parents reached": "已联系上家长",
+    "phototherapy (AAP 2022)": "光疗（AAP 2022）",
+    "at/above phototherapy": "达到或超过光疗阈值",
+    "readings": "读数",
+    "Readings per day": "每日读数",
+    "District overview": "区概况",
+    "Language": "语言",
+    "Community centre": "社区卫生服务中心",
+    "No community centres.": "没有社区卫生服务中心。",
+    "Acknowledge": "确认",
+    "Resolve": "结案",
+    "Refer to hospital": "转诊到医院",
+    "Parents reached?": "联系上家长了吗？",
+    "treatment": "治疗",
+    "Treatment given": "已给予的治疗",
+    "Reading": "读数",
+    "Observation": "观察记录",
+    "parents not reached": "未联系上家长",
+    "Referrals to your hospital": "转诊到本院的婴儿",
+    "From centre": "来自中心",
+    "Referrals and treatments": "转诊与治疗",
+    "For community doctors, district doctors, paediatricians and health administrators.": "供社区医生、区妇幼医生、儿科医生和卫生管理人员使用。",
+    "Username": "用户名",
+    "open or acknowledged": "未处理或已确认",
+    "photo estimate": "照片估计",
+    "usable: estimate made": "可用：已给出估计",
+    "the photo is too bright": "照片太亮",
+    "the photo is too dark": "照片太暗",
+    "meter (TcB)": "经皮仪（TcB）",
+    "lab (TSB)": "化验（TSB）",
 }
 
 
@@ -298,7 +329,8 @@ def main() -> None:
         if entry.msgid in ZH_HANS:
             entry.msgstr = ZH_HANS[entry.msgid]
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
-        elif not entry.msgstr:
+        elif not entry.msgstr or "fuzzy" in entry.flags:
+            # A fuzzy guess by makemessages is not compiled: it counts as missing.
             missing.append(entry.msgid)
     po.metadata["Language"] = "zh_Hans"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"

@@ -159,6 +159,12 @@ def test_the_core_story(world, live_server, browser, shots):
     # The outcome flows back to the community doctor's record.
     doctor.reload()
     assert "phototherapy" in doctor.locator(".referral .treatment").first.inner_text()
+    # …who can read it in Chinese too (the language switch in the header).
+    doctor.get_by_label("Language").select_option("zh-hans")
+    doctor.get_by_role("button", name="Switch").click()
+    doctor.wait_for_load_state()
+    assert "光疗" in doctor.locator(".referral .treatment").first.inner_text()
+    doctor.screenshot(path=shots / "record-zh.png", full_page=True)
 
     # 5. The administrator's dashboard counts it.
     admin.reload()

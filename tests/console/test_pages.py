@@ -233,3 +233,14 @@ def test_the_district_overview_counts_per_centre(world, dangerous):
 
     assert set(rows) == {"A1", "A2"}  # district A's community centres only
     assert rows["A1"].open_alerts == 1 and rows["A2"].open_alerts == 0
+
+
+def test_the_chart_speaks_the_page_language_as_text(world, dangerous):
+    client = browser_for(world.personas["community_doctor"])
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+
+    page = client.get(reverse("console:infant", args=[dangerous.public_id])).content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+
+    assert "日龄（小时）" in chart  # drawn by the browser's fonts, not as paths
+    assert "光疗（AAP 2022）" in chart
