@@ -9,3 +9,27 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neocare.settings")
 app = Celery("neocare")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def publish_on_commit(task, ids, *, waiting: str) -> None:
+    """Once the current transaction commits, send `task` one message per id.
+
+    If the broker is down nothing is lost and nothing is undone: the rows wait in the database,
+    and their sweeper (beat) hands them to a worker later.
+    """
+    import logging
+
+    from django.db import transaction
+
+    ids = list(ids)
+
+    def publish():
+        try:
+            for pk in ids:
+                task.delay(pk)
+        except Exception:
+            logging.getLogger(__name__).warning(
+                "broker unavailable; %d %s wait for the sweeper", len(ids), waiting
+            )
+
+    transaction.on_commit(publish)

@@ -273,6 +273,16 @@ def _latest_reports(observations: Sequence[ObservationFacts]) -> dict:
     return latest
 
 
+def _needs_confirmation(value_mg_dl: float, phototherapy_mg_dl: float | None) -> bool:
+    """DOMAIN.md: a TcB (and here any value that is not serum bilirubin) needs a TSB at or
+    above the phototherapy threshold, within 3 mg/dL of it, or at or above 15 mg/dL."""
+    near = (
+        phototherapy_mg_dl is not None
+        and value_mg_dl >= phototherapy_mg_dl - TCB_CONFIRM_WITHIN_MG_DL
+    )
+    return near or value_mg_dl >= TCB_CONFIRM_AT_OR_ABOVE_MG_DL
+
+
 def _signals(
     infant: InfantFacts,
     reading: ReadingFacts | None,
@@ -320,10 +330,7 @@ def _signals(
                 )
 
     if reading is not None and Method(reading.method) is not Method.TSB:
-        value = reading.value_mg_dl
-        photo = th.phototherapy_mg_dl
-        near = photo is not None and value >= photo - TCB_CONFIRM_WITHIN_MG_DL
-        if near or value >= TCB_CONFIRM_AT_OR_ABOVE_MG_DL:
+        if _needs_confirmation(reading.value_mg_dl, th.phototherapy_mg_dl):
             signals.append(Signal("confirm_with_tsb", Action.DOCTOR_REVIEW))
         if Method(reading.method) is Method.VISUAL:
             signals.append(Signal("visual_estimate", Action.REPEAT_SOONER))
@@ -394,30 +401,18 @@ def _photo_signal(infant: InfantFacts, photo: PhotoFacts) -> Signal:
     window = (
         PHOTO_FIRST_DAY_WINDOW_HOURS if photo.age_hours < FIRST_DAY_HOURS else PHOTO_WINDOW_HOURS
     )
+    asks = {**detail, "window_hours": list(window)}  # a measurement within the window
     if not th.applies:
         return Signal(
-            "photo_estimate_outside_guideline",
-            Action.DOCTOR_REVIEW,
-            {**detail, "reason": th.reason, "window_hours": list(window)},
+            "photo_estimate_outside_guideline", Action.DOCTOR_REVIEW, {**asks, "reason": th.reason}
         )
-    detail["phototherapy_mg_dl"] = th.phototherapy_mg_dl
-
-    def needs_confirmation(value: float | None) -> bool:
-        return value is not None and (
-            value >= th.phototherapy_mg_dl - TCB_CONFIRM_WITHIN_MG_DL
-            or value >= TCB_CONFIRM_AT_OR_ABOVE_MG_DL
-        )
-
-    if needs_confirmation(photo.estimate_mg_dl):
-        return Signal(
-            "photo_estimate_high", Action.DOCTOR_REVIEW, {**detail, "window_hours": list(window)}
-        )
-    if needs_confirmation(photo.high_mg_dl):
-        return Signal(
-            "photo_estimate_uncertain",
-            Action.REPEAT_SOONER,
-            {**detail, "window_hours": list(window)},
-        )
+    detail["phototherapy_mg_dl"] = asks["phototherapy_mg_dl"] = th.phototherapy_mg_dl
+    if _needs_confirmation(photo.estimate_mg_dl, th.phototherapy_mg_dl):
+        return Signal("photo_estimate_high", Action.DOCTOR_REVIEW, asks)
+    if photo.high_mg_dl is not None and _needs_confirmation(
+        photo.high_mg_dl, th.phototherapy_mg_dl
+    ):
+        return Signal("photo_estimate_uncertain", Action.REPEAT_SOONER, asks)
     return Signal("photo_estimate", Action.ROUTINE, detail)
 
 

@@ -56,3 +56,12 @@ def at_once(call, copies: int = 4) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+def browser_for(user):
+    """A Django test client signed in as `user` (a console session), asking for English."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client

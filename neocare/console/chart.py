@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from matplotlib.figure import Figure
 
-from neocare.infants.assessments import infant_facts
+from neocare.infants.assessments import infant_facts, reading_facts
 from neocare.infants.models import Reading
-from risk_model.guideline import bhutani_applies, thresholds
+from risk_model.guideline import InfantFacts, bhutani_applies, round_tenth, thresholds
 from risk_model.tables import bhutani_percentiles
-from risk_model.units import to_mg_dl
 
 MARKERS = {
     # method → (marker, colour, legend)
@@ -36,6 +35,16 @@ LEGENDS = {  # marked for translation here, translated when drawn
 }
 
 
+def at_or_above_phototherapy(infant: InfantFacts, age_hours: float, value_mg_dl: float) -> bool:
+    """The guideline's own test (Δ rounded to 0.1 is ≤ 0), at the reading's exact age."""
+    th = thresholds(
+        ga_weeks=infant.gestational_age_weeks,
+        age_hours=age_hours,
+        neurotoxicity_risk=infant.neurotoxicity_risk,
+    )
+    return th.applies and round_tenth(th.phototherapy_mg_dl - value_mg_dl) <= 0
+
+
 def _hours_shown(infant, readings, photos) -> int:
     ages = [infant.age_hours_at(r.measured_at) for r in readings]
     ages += [infant.age_hours_at(p.taken_at) for p in photos]
@@ -43,7 +52,7 @@ def _hours_shown(infant, readings, photos) -> int:
 
 
 def bilirubin_svg(infant, readings, photos) -> str:
-    facts = infant_facts(infant)
+    infant_guideline = infant_facts(infant)
     last_hour = _hours_shown(infant, readings, photos)
     hours = list(range(1, last_hour + 1))
     figure = Figure(figsize=(8, 4.2), dpi=100)
@@ -51,7 +60,7 @@ def bilirubin_svg(infant, readings, photos) -> str:
 
     # Bhutani zones (context only), where the nomogram is digitised (12–148 h).
     zone_hours = [h for h in hours if bhutani_percentiles(h) is not None]
-    if zone_hours and bhutani_applies(facts):
+    if zone_hours and bhutani_applies(infant_guideline):
         tracks = [bhutani_percentiles(h) for h in zone_hours]
         p40, p75, p95 = (
             [getattr(t, n) for t in tracks] for n in ("p40_mg_dl", "p75_mg_dl", "p95_mg_dl")
@@ -61,15 +70,13 @@ def bilirubin_svg(infant, readings, photos) -> str:
 
     lines = [
         thresholds(
-            ga_weeks=facts.gestational_age_weeks,
+            ga_weeks=infant_guideline.gestational_age_weeks,
             age_hours=h,
-            neurotoxicity_risk=facts.neurotoxicity_risk,
+            neurotoxicity_risk=infant_guideline.neurotoxicity_risk,
         )
         for h in hours
     ]
-    phototherapy_at = {}
     if lines[0].applies:
-        phototherapy_at = dict(zip(hours, (t.phototherapy_mg_dl for t in lines), strict=True))
         ax.plot(
             hours,
             [t.phototherapy_mg_dl for t in lines],
@@ -104,8 +111,8 @@ def bilirubin_svg(infant, readings, photos) -> str:
     above_x, above_y = [], []
     shown = set()
     for reading in readings:
-        age = infant.age_hours_at(reading.measured_at)
-        value = to_mg_dl(float(reading.value_as_sent), reading.unit_as_sent)
+        facts = reading_facts(infant, reading)  # the values the assessments were made from
+        age, value = facts.age_hours, facts.value_mg_dl
         marker, colour = MARKERS[reading.method]
         legend = LEGENDS[reading.method]
         ax.scatter(
@@ -118,8 +125,7 @@ def bilirubin_svg(infant, readings, photos) -> str:
             label=None if legend in shown else _(legend),
         )
         shown.add(legend)
-        line = phototherapy_at.get(min(max(round(age), 1), last_hour))
-        if line is not None and value >= line:
+        if at_or_above_phototherapy(infant_guideline, age, value):
             above_x.append(age)
             above_y.append(value)
     if above_x:

@@ -27,7 +27,6 @@ SMALL_CELL_LIMIT = 5
 SUPPRESSED = "<5"
 SEVERITIES = ("doctor_review", "urgent_referral", "emergency")
 TREATMENTS = ("phototherapy", "exchange_transfusion", "none")
-NOT_MEASURED = ("pending", "first_sent", "done")  # reminders no reading has cancelled
 
 
 def _minutes(pairs) -> list[float]:
@@ -80,11 +79,8 @@ def district_overview(district: District, *, now: datetime | None = None) -> lis
         rows[centre].median_ack_minutes = round(statistics.median(_minutes(pairs)))
     neonatal = now - timedelta(days=settings.READING_MAX_AGE_DAYS)
     reminders = (
-        Reminder.objects.filter(
-            infant__registered_centre__in=rows,
-            status__in=NOT_MEASURED,
-            infant__birth_at__gte=neonatal,
-        )
+        Reminder.objects.filter(infant__registered_centre__in=rows, infant__birth_at__gte=neonatal)
+        .exclude(status=Reminder.Status.CANCELLED)  # cancelled = a reading has come
         .values("infant__registered_centre")
         .annotate(
             due=Count(
@@ -149,11 +145,11 @@ def _times(minutes: list[float]) -> tuple[str, str]:
     return f"{statistics.median(minutes):.0f}", f"{_p90(minutes):.0f}"
 
 
-def _grouped(queryset, key: str, *extra: str) -> dict:
-    """{(district, extra…): count} from one GROUP BY query."""
+def _grouped(queryset, key: str, *extra: str, count=None) -> dict:
+    """{(district, extra…): count} from one GROUP BY query (rows, unless `count` says what)."""
     return {
         tuple(row[k] for k in (key, *extra)): row["n"]
-        for row in queryset.values(key, *extra).annotate(n=Count("id"))
+        for row in queryset.values(key, *extra).annotate(n=count or Count("id"))
     }
 
 
@@ -170,22 +166,19 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
     )
     readings = Reading.objects.filter(by_infant, measured_at__gte=start, measured_at__lt=end)
     reading_counts = _grouped(readings, district_of_infant)
-    monitored = {
-        row[district_of_infant]: row["n"]
-        for row in readings.values(district_of_infant).annotate(n=Count("infant", distinct=True))
-    }
-    reached = {
-        row[district_of_infant]: row["n"]
-        for row in Assessment.objects.filter(
+    infants = Count("infant", distinct=True)
+    monitored = _grouped(readings, district_of_infant, count=infants)
+    reached = _grouped(
+        Assessment.objects.filter(
             by_infant,
             basis_at__gte=start,
             basis_at__lt=end,
             reading__isnull=False,
             result__gap_mg_dl__lte=0,
-        )
-        .values(district_of_infant)
-        .annotate(n=Count("infant", distinct=True))
-    }
+        ),
+        district_of_infant,
+        count=infants,
+    )
     alerts = Alert.objects.filter(
         centre__district__region=region, opened_at__gte=start, opened_at__lt=end
     )
@@ -208,7 +201,12 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
 
     # Activity: counts, then the share (suppressed where either part is small).
     raw = [
-        [enrolled.get((d,), 0), reading_counts.get((d,), 0), monitored.get(d, 0), reached.get(d, 0)]
+        [
+            enrolled.get((d,), 0),
+            reading_counts.get((d,), 0),
+            monitored.get((d,), 0),
+            reached.get((d,), 0),
+        ]
         for d in ids
     ]
     shown = _suppress_columns(raw)

@@ -30,6 +30,7 @@ from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.console import stats
 from neocare.console.chart import bilirubin_svg
+from neocare.infants.assessments import assessment_latest
 from neocare.infants.models import Assessment, Infant
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.services import break_glass_open
@@ -260,7 +261,7 @@ def infant_record(request, infant_id):
         "infant": infant,
         "age_hours": infant.age_hours_at(timezone.now()),
         "chart": bilirubin_svg(infant, readings, photos),
-        "latest": infant.assessments.order_by("-basis_at", "-id").first(),
+        "latest": assessment_latest(infant),
         "active_alert": active,
         "timeline": _timeline(infant),
         "referrals": infant.referrals.select_related("hospital").order_by("-created_at"),

@@ -28,10 +28,8 @@ def reminder_schedule(assessment) -> None:
     elif assessment.reading_id is None:
         return
     active.update(status=Reminder.Status.CANCELLED)
-    if assessment.next_measurement_at is not None:
-        Reminder.objects.create(
-            infant=assessment.infant, assessment=assessment, due_at=assessment.next_measurement_at
-        )
+    if due is not None:
+        Reminder.objects.create(infant=assessment.infant, assessment=assessment, due_at=due)
 
 
 def reminders_dispatch(*, now=None, batch: int | None = None) -> int:

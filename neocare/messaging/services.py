@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from neocare.celery import publish_on_commit
 from neocare.infants.models import Guardianship
 from neocare.messaging.gateways import FAILED, RETRY, SENT, UNKNOWN, Outgoing, gateway
 from neocare.messaging.models import Message, PhoneDay, PhoneOptOut
@@ -136,16 +137,7 @@ def message_enqueue(**draft) -> Message | None:
 def _dispatch_on_commit(message_ids: list[int]) -> None:
     from neocare.messaging.tasks import message_send_task
 
-    def publish():
-        try:
-            for message_id in message_ids:
-                message_send_task.delay(message_id)
-        except Exception:  # broker down: the rows wait in the outbox for the sweeper
-            logger.warning(
-                "broker unavailable; %d message(s) wait for the sweeper", len(message_ids)
-            )
-
-    transaction.on_commit(publish)
+    publish_on_commit(message_send_task, message_ids, waiting="message(s)")
 
 
 def _next_budget_day(instant: datetime) -> datetime:

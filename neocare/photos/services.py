@@ -16,6 +16,7 @@ from PIL import Image
 from neocare.alerts.services import alert_raise
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
+from neocare.celery import publish_on_commit
 from neocare.infants.assessments import assessment_create
 from neocare.infants.models import Infant
 from neocare.infants.risk import current_photo_estimator
@@ -144,6 +145,8 @@ def photo_analyse(photo_id: int) -> str:
         if photo.status != Photo.Status.RECEIVED:
             return "already_analysed"
         photo.analysed_at = timezone.now()
+        if analysis is not None and analysis.usable:
+            photo.skin_lab = [round(v, 2) for v in analysis.lab]
         if analysis is None:
             photo.status, photo.problem = Photo.Status.NOT_ESTIMATED, Photo.Problem.ANALYSIS_FAILED
         elif not analysis.usable:
@@ -152,11 +155,9 @@ def photo_analyse(photo_id: int) -> str:
             logger.error("photo %s: no estimate, estimator unavailable: %s", photo.pk, unavailable)
             photo.status = Photo.Status.NOT_ESTIMATED
             photo.problem = Photo.Problem.ESTIMATOR_UNAVAILABLE
-            photo.skin_lab = [round(v, 2) for v in analysis.lab]
         else:
             estimate = estimator.estimate(analysis.lab)
             photo.status = Photo.Status.USABLE
-            photo.skin_lab = [round(v, 2) for v in analysis.lab]
             photo.estimate_mg_dl = estimate.mg_dl
             photo.estimate_low_mg_dl = estimate.low_mg_dl
             photo.estimate_high_mg_dl = estimate.high_mg_dl
@@ -187,13 +188,8 @@ def _answered_by_a_reading(photo: Photo) -> bool:
 def _analyse_on_commit(photo_id: int) -> None:
     from neocare.photos.tasks import photo_analyse_task
 
-    def publish():
-        try:
-            photo_analyse_task.delay(photo_id)
-        except Exception:  # broker down: the photo waits, "received", for the sweeper
-            logger.warning("broker unavailable; photo %s waits for the sweeper", photo_id)
-
-    transaction.on_commit(publish)
+    # Broker down: the photo waits, "received", for photos_sweep.
+    publish_on_commit(photo_analyse_task, [photo_id], waiting="photo(s)")
 
 
 def photos_sweep(*, now=None, batch: int = 500) -> int:

@@ -14,12 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from neocare.alerts.services import referral_create, referral_update
 from neocare.infants.models import Infant
 from tests.factories import InfantFactory, UserFactory
+from tests.helpers import make_term_infant_born_50h_ago
 
 # Playwright's synchronous API runs an event loop in this thread; the test's own ORM calls are
 # ordinary synchronous code between browser steps.
@@ -92,10 +92,7 @@ def phototherapy_in_district_a(page) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_core_story(world, live_server, browser, shots):
-    infant: Infant = world.ours
-    infant.birth_at = timezone.now().replace(microsecond=0) - timedelta(hours=50)
-    infant.gestational_age_weeks, infant.gestational_age_days = 38, 0
-    infant.neurotoxicity_risk_factors = []
+    infant: Infant = make_term_infant_born_50h_ago(world.ours)
     infant.display_name = "Baby Lin"
     infant.save()
     far = world.hospital_c

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,13 +13,7 @@ from neocare.alerts.models import Alert, Referral
 from neocare.alerts.services import referral_create, referral_update
 from neocare.console.stats import SUPPRESSED
 from tests.factories import InfantFactory, UserFactory
-from tests.helpers import make_term_infant_born_50h_ago, post_reading
-
-
-def browser_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
+from tests.helpers import browser_for, make_term_infant_born_50h_ago, post_reading
 
 
 def dangerous_infants(world, client_for, centre, count: int, prefix: str) -> list:

@@ -8,16 +8,10 @@ from django.urls import reverse
 from neocare.alerts.models import Alert, Call, Referral
 from neocare.audit.models import AuditEvent
 from tests.factories import InfantFactory
-from tests.helpers import make_term_infant_born_50h_ago, post_reading
+from tests.helpers import browser_for, make_term_infant_born_50h_ago, post_reading
 
 PASSWORD = "a-long-test-password"
 ROLES = ("guardian", "community_doctor", "district_doctor", "paediatrician", "health_admin")
-
-
-def browser_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

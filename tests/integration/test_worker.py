@@ -119,11 +119,7 @@ def test_a_dangerous_reading_reaches_the_parent_and_the_doctor_through_a_real_wo
     world, client_for, workers, gateway
 ):
     workers.start()
-    infant = world.ours
-    infant.birth_at = timezone.now().replace(microsecond=0) - timedelta(hours=50)
-    infant.gestational_age_weeks, infant.gestational_age_days = 38, 0
-    infant.neurotoxicity_risk_factors = []
-    infant.save()
+    infant = make_term_infant_born_50h_ago(world.ours)
     doctor = world.personas["community_doctor"]
     doctor.phone_number = "+8613900000009"
     doctor.save()
