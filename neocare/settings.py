@@ -183,6 +183,47 @@ SYNC_MAX_RECORDS = 500
 # How long a paediatrician's break-glass access to one infant lasts.
 BREAK_GLASS_DURATION_HOURS = env.int("BREAK_GLASS_DURATION_HOURS", default=24)
 
+# A reading, photo or observation measured more than this long before it reached us is a late
+# entry: history for the record and the chart, never a text about a time already past.
+LATE_ENTRY_AFTER_MINUTES = env.int("LATE_ENTRY_AFTER_MINUTES", default=60)
+
+# Programme policies: where AAP 2022 and DOMAIN.md leave a choice, the programme's choice, to be
+# signed off by its clinicians. Every field of risk_model.policy.Policy is named here (a test
+# checks it); reasons and sources: risk_model/policy.py and docs/clinical-rules.md.
+CLINICAL_POLICY = {
+    # >= 72 h with a gap >= 5.5 mg/dL ("clinical judgement"): measure within 24-48 h, until two
+    # successive falls or day 7 (>= 38 weeks) / day 10 (35-37 weeks).
+    "judgement_band_window_hours": (24, 48),
+    "judgement_band_falls_to_stop": 2,
+    "monitoring_end_day_term": 7,
+    "monitoring_end_day_late_preterm": 10,
+    # A TcB or an estimate that needs serum bilirubin: TSB within 4-24 h (4-8 h on day one).
+    "tsb_confirm_window_hours": (4, 24),
+    "tsb_confirm_window_first_day_hours": (4, 8),
+    # No AAP threshold and none set by a clinician (< 35 weeks, gestation unknown).
+    "outside_guideline_window_hours": (4, 24),
+    # No measurement yet, or only estimates.
+    "no_measurement_window_hours": (0, 24),
+    # A visual estimate asks for a measurement within 24 h, never later.
+    "visual_window_hours": (0, 24),
+    # How long a report counts: danger signs, a weight, an unanswered estimate.
+    "danger_signs_valid_hours": 24,
+    "weight_valid_hours": 72,
+    "estimate_valid_hours": 24,
+    # A TSB's advice (another TSB, or hospital) outlives newer meter readings this long.
+    "tsb_advice_in_force_hours": 48,
+    # Plausibility: a umol/L value <= 30 after 24 h looks like mg/dL; a change beyond
+    # 3 mg/dL + 1 mg/dL per hour is not biology.
+    "unit_suspect_max_umol_l": 30,
+    "unit_suspect_from_age_hours": 24,
+    "implausible_allowance_mg_dl": 3.0,
+    "implausible_rate_mg_dl_per_hour": 1.0,
+    "remeasure_window_hours": (0, 4),
+    # After phototherapy: rebound risk -> 6-12 h after stopping, then the next day (24-36 h).
+    "rebound_first_window_hours": (6, 12),
+    "rebound_next_day_window_hours": (24, 36),
+}
+
 # An alert nobody acknowledged escalates after this many minutes at its severity: to the
 # district centre, then again after as long to the region's on-call list (issue #5).
 ALERT_ESCALATE_AFTER_MINUTES = {

@@ -1,42 +1,59 @@
-"""The guideline engine: one assessment per reading, from the AAP 2022 thresholds and the
-urgent signs of DOMAIN.md. Pure Python; Django passes plain facts in and stores what comes out.
+"""The guideline engine: one assessment of an infant at one moment, from the AAP 2022 thresholds,
+the urgent signs of DOMAIN.md and the programme's policies. Pure Python; Django passes plain
+facts in and stores what comes out.
 
-Every number used here comes from `risk_model/data/` or DOMAIN.md, cited where it is used.
-When the guideline does not apply (below 35 weeks, unknown gestational age or birth time, beyond
-the neonatal period) no threshold is made up: the assessment says so and asks for a clinician.
+Every number used here comes from `risk_model/data/`, DOMAIN.md or `risk_model/policy.py`, cited
+where it is used. When the guideline does not apply (below 35 weeks, unknown gestational age or
+birth time, beyond the neonatal period) no threshold is made up: the assessment says so and asks
+for a clinician.
+
+Evidence order (docs/clinical-rules.md § "Evidence order"): lab TSB > meter TcB > photo estimate >
+visual estimate, newer over older within a kind. The action and the next measurement rest on the
+newest plausible measurement (TSB or TcB); a weaker or older piece of evidence still in force may
+raise the action or bring the next measurement forward, never lower or push back what a stronger
+one set. Every assessment names when to measure next, or the clinician who decides.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import IntEnum, StrEnum
 
 from risk_model import reasons as R
+from risk_model.policy import DEFAULT_POLICY, Policy
 from risk_model.tables import (
-    AAP_LAST_HOUR,
+    AAP_MAX_GA_WEEKS,
     AAP_MIN_GA_WEEKS,
     Kind,
     Zone,
+    aap_row,
     aap_threshold_mg_dl,
     bhutani_percentiles,
     bhutani_zone,
 )
-from risk_model.units import UMOL_L_PER_MG_DL, Unit, to_mg_dl, to_umol_l
+from risk_model.units import (
+    Unit,
+    mg_dl_shown,
+    threshold_umol_l_shown,
+    to_mg_dl,
+    umol_l_shown,
+)
 
-GUIDELINE_VERSION = "AAP-2022/neocare-engine-1"
+GUIDELINE_VERSION = "AAP-2022/neocare-engine-2"
 
 # DOMAIN.md: escalation of care begins at the exchange threshold minus 2 mg/dL
 # (consensus of implementations).
 ESCALATION_BELOW_EXCHANGE_MG_DL = 2.0
 # DOMAIN.md: TcB must be confirmed by TSB at/above the phototherapy threshold, within 3 mg/dL of
 # it, or at/above 15 mg/dL.
-TCB_CONFIRM_WITHIN_MG_DL = 3.0
-TCB_CONFIRM_AT_OR_ABOVE_MG_DL = 15.0
+TCB_CONFIRM_WITHIN_MG_DL = Decimal("3.0")
+TCB_CONFIRM_AT_OR_ABOVE_MG_DL = Decimal("15.0")
 # DOMAIN.md: rapid rise suggests haemolysis: ≥ 0.3 mg/dL/h in the first 24 h, ≥ 0.2 afterwards.
 RAPID_RISE_FIRST_DAY_MG_DL_PER_H = 0.3
 RAPID_RISE_LATER_MG_DL_PER_H = 0.2
 # Two meter readings minutes apart differ by the meter's noise, not by the infant's rise; a rate
-# is computed only against a reading at least this long before. (Engineering choice, not a
+# is computed only against a measurement at least this long before. (Engineering choice, not a
 # guideline number; see docs/clinical-rules.md.)
 RAPID_RISE_MIN_INTERVAL_HOURS = 1.0
 # DOMAIN.md: weight loss above 10 % of birth weight suggests suboptimal intake.
@@ -45,17 +62,20 @@ WEIGHT_LOSS_MAX_FRACTION = 0.10
 PROLONGED_FORMULA_HOURS = 14 * 24
 PROLONGED_BREASTFED_HOURS = 21 * 24
 FIRST_DAY_HOURS = 24
-# Bhutani 1999 applies at ≥ 36 weeks with birth weight > 2 kg, or ≥ 35 weeks with > 2.5 kg.
+# DOMAIN.md: jaundice in the first 24 hours or a rapid rise: serum bilirubin "within hours",
+# expressed as the follow-up table's shortest TSB window.
+WITHIN_HOURS_WINDOW = (4, 8)
 # DOMAIN.md: Δ bands change at 72 hours for the follow-up rule.
 FOLLOW_UP_AGE_SPLIT_HOURS = 72
 # Readings are accepted for the neonatal period (28 days); beyond it the guideline does not apply.
 NEONATAL_PERIOD_HOURS = 28 * 24
-# DOMAIN.md: a photo estimate is screening, never a measurement; a high one asks for a meter or
-# lab value. "High" is the TcB confirmation rule above applied to the estimate (NeoCare policy,
-# docs/clinical-rules.md); the next measurement then follows the TSB window of the follow-up
-# table (4–8 h in the first day, 4–24 h after).
-PHOTO_FIRST_DAY_WINDOW_HOURS = (4, 8)
-PHOTO_WINDOW_HOURS = (4, 24)
+# DOMAIN.md rebound risk factors after phototherapy: gestational age < 38 weeks, phototherapy
+# started before 48 hours, haemolysis.
+REBOUND_GA_BELOW_WEEKS = 38
+REBOUND_STARTED_BEFORE_HOURS = 48
+HAEMOLYSIS_FACTORS = frozenset(
+    {"isoimmune_haemolysis", "g6pd_deficiency", "other_haemolysis", "haemolysis"}
+)
 
 
 class Action(IntEnum):
@@ -78,10 +98,36 @@ class Method(StrEnum):
     VISUAL = "visual"  # a person's estimate from skin colour
 
 
+class Evidence(IntEnum):
+    """Kinds of evidence about the bilirubin, weakest first (the evidence order)."""
+
+    VISUAL = 1
+    PHOTO = 2
+    TCB = 3
+    TSB = 4
+
+
 class Feeding(StrEnum):
     EXCLUSIVE_BREASTFEEDING = "exclusive_breastfeeding"
     MIXED = "mixed"
     FORMULA = "formula"
+
+
+@dataclass(frozen=True)
+class ClinicianThresholds:
+    """Thresholds a paediatrician or district doctor set for an infant the guideline does not
+    cover (below 35 weeks, gestational age unknown). The engine applies AAP's Δ table to them."""
+
+    phototherapy_mg_dl: float
+    exchange_mg_dl: float | None = None
+
+
+@dataclass(frozen=True)
+class PhototherapyFacts:
+    """One course of phototherapy, in hours of age; `stopped_age_hours` None while it runs."""
+
+    started_age_hours: float
+    stopped_age_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +142,8 @@ class InfantFacts:
     # None = neurotoxicity factors not assessed.
     neurotoxicity_factors: tuple[str, ...] | None = None
     hyperbilirubinemia_factors: tuple[str, ...] = ()
+    clinician_thresholds: ClinicianThresholds | None = None
+    phototherapy: tuple[PhototherapyFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,10 +152,27 @@ class ReadingFacts:
     value: float
     unit: Unit | str
     method: Method | str
+    # A stored reading's plausibility verdict (None: plausible; else why it needs confirming).
+    # The engine judges the reading it is assessing itself; earlier ones keep their verdict.
+    needs_confirmation: str | None = None
 
     @property
     def value_mg_dl(self) -> float:
         return to_mg_dl(self.value, self.unit)
+
+    @property
+    def shown_mg_dl(self) -> Decimal:
+        return mg_dl_shown(self.value_mg_dl)
+
+    @property
+    def evidence(self) -> Evidence:
+        return {Method.TSB: Evidence.TSB, Method.TCB: Evidence.TCB}.get(
+            Method(self.method), Evidence.VISUAL
+        )
+
+    @property
+    def is_measurement(self) -> bool:
+        return self.evidence >= Evidence.TCB
 
 
 @dataclass(frozen=True)
@@ -140,6 +205,8 @@ class Thresholds:
     exchange_mg_dl: float | None = None
     ga_weeks_row: int | None = None
     neurotoxicity_curves: bool | None = None
+    # "aap2022", or "clinician" when a clinician set them for an infant outside the guideline.
+    source: str | None = None
 
 
 @dataclass
@@ -147,6 +214,8 @@ class Signal:
     code: str
     action_floor: Action
     detail: dict = field(default_factory=dict)
+    # What it asks: a measurement between these ages (hours), or nothing.
+    due_window_age_hours: tuple[float, float] | None = None
 
 
 @dataclass
@@ -154,16 +223,29 @@ class Assessment:
     action: Action
     guideline_applies: bool
     thresholds: Thresholds
+    # The moment assessed (age in hours) and what prompted it.
+    basis_age_hours: float | None = None
+    trigger: dict | None = None
+    # The measurement the action rests on (the newest plausible TSB or TcB), and its numbers as
+    # shown: mg/dL to 0.1, µmol/L whole; the gap is the difference of the numbers shown.
+    measurement: dict | None = None
     value_mg_dl: float | None = None
-    value_umol_l: float | None = None
+    value_umol_l: int | None = None
     gap_mg_dl: float | None = None
     gap_umol_l: int | None = None
     gap_in_reading_unit: float | None = None
     zone: Zone | None = None
     signals: list[Signal] = field(default_factory=list)
+    # When to measure next: by this age (hours), within this window from the basis; None only
+    # when a clinician decides (hospital now, under treatment).
+    next_measurement_due_age_hours: float | None = None
     next_measurement_hours: float | None = None
     next_measurement_window_hours: tuple[float, float] | None = None
+    # Who decides when no time is named: "hospital" (referral, emergency) or "treating_team".
+    decided_by: str | None = None
     reasons: list[dict] = field(default_factory=list)
+    # One message for the parents, in both languages: the action and what drove it.
+    advice: dict = field(default_factory=dict)
     guideline_version: str = GUIDELINE_VERSION
     # The risk model's view (risk_model.serving.Prediction.to_dict()), None when not asked.
     risk_model: dict | None = None
@@ -175,36 +257,63 @@ class Assessment:
         data["action_level"] = int(self.action)
         data["zone"] = self.zone.value if self.zone else None
         data["signals"] = [
-            {"code": s.code, "action_floor": s.action_floor.code, **s.detail} for s in self.signals
+            {"code": s.code, "action_floor": s.action_floor.code, **_plain(s.detail)}
+            for s in self.signals
         ]
         window = self.next_measurement_window_hours
         data["next_measurement_window_hours"] = list(window) if window else None
         return data
 
 
+def _plain(detail: dict) -> dict:
+    """A signal's detail as JSON: the decisive Decimals (numbers as shown) become floats."""
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in detail.items()}
+
+
 def round_tenth(value: float) -> float:
     """mg/dL to 0.1, half away from zero (DOMAIN.md: Δ rounded to 0.1)."""
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return float(mg_dl_shown(value))
 
 
 def thresholds(
-    *, ga_weeks: int | None, age_hours: float | None, neurotoxicity_risk: bool | None
+    *,
+    ga_weeks: int | None,
+    age_hours: float | None,
+    neurotoxicity_risk: bool | None,
+    clinician: ClinicianThresholds | None = None,
 ) -> Thresholds:
     """AAP 2022 thresholds at an age, or why the guideline does not apply.
 
     `neurotoxicity_risk=None` (not assessed) uses the with-risk curves: they are never higher,
-    so the unknown can only make the advice more cautious, and the assessment says so.
+    so the unknown can only make the advice more cautious, and the assessment says so. Outside
+    the guideline's gestational ages, thresholds a clinician set for the infant are used instead.
     """
+    reason = None
     if ga_weeks is None:
-        return Thresholds(applies=False, reason="gestational_age_missing")
-    if ga_weeks < AAP_MIN_GA_WEEKS:
-        return Thresholds(applies=False, reason="below_35_weeks")
-    if age_hours is None:
-        return Thresholds(applies=False, reason="birth_time_missing")
-    if age_hours < 0:
-        return Thresholds(applies=False, reason="measured_before_birth")
-    if age_hours > NEONATAL_PERIOD_HOURS:
-        return Thresholds(applies=False, reason="beyond_neonatal_period")
+        reason = "gestational_age_missing"
+    elif ga_weeks < AAP_MIN_GA_WEEKS:
+        reason = "below_35_weeks"
+    elif age_hours is None:
+        reason = "birth_time_missing"
+    if age_hours is not None and age_hours < 0:
+        reason = "measured_before_birth"
+    elif age_hours is not None and age_hours > NEONATAL_PERIOD_HOURS:
+        reason = "beyond_neonatal_period"
+    if reason in ("gestational_age_missing", "below_35_weeks") and clinician is not None:
+        if age_hours is not None:
+            exchange = clinician.exchange_mg_dl
+            return Thresholds(
+                applies=True,
+                phototherapy_mg_dl=clinician.phototherapy_mg_dl,
+                exchange_mg_dl=exchange,
+                escalation_mg_dl=None
+                if exchange is None
+                else exchange - ESCALATION_BELOW_EXCHANGE_MG_DL,
+                source="clinician",
+            )
+        reason = "birth_time_missing"
+    if reason is not None:
+        return Thresholds(applies=False, reason=reason)
     with_risk = neurotoxicity_risk is not False
     photo = aap_threshold_mg_dl(
         Kind.PHOTOTHERAPY, ga_weeks=ga_weeks, neurotoxicity_risk=with_risk, age_hours=age_hours
@@ -217,223 +326,613 @@ def thresholds(
         phototherapy_mg_dl=photo,
         escalation_mg_dl=exchange - ESCALATION_BELOW_EXCHANGE_MG_DL,
         exchange_mg_dl=exchange,
-        ga_weeks_row=min(ga_weeks, 40),
+        ga_weeks_row=min(ga_weeks, AAP_MAX_GA_WEEKS),
         neurotoxicity_curves=with_risk,
+        source="aap2022",
     )
 
 
+def _infant_thresholds(infant: InfantFacts, age_hours: float | None) -> Thresholds:
+    return thresholds(
+        ga_weeks=infant.gestational_age_weeks,
+        age_hours=age_hours,
+        neurotoxicity_risk=infant.neurotoxicity_risk,
+        clinician=infant.clinician_thresholds,
+    )
+
+
+# --- Levels: one value against the thresholds, on the numbers shown ------------------------------
+@dataclass
+class Level:
+    """A value (measurement or estimate) placed against the thresholds at its age."""
+
+    action: Action
+    code: str
+    window: tuple[float, float] | None  # hours after the value
+    gap_mg_dl: Decimal | None = None
+    threshold_mg_dl: Decimal | None = None
+    escalation_mg_dl: Decimal | None = None
+
+
+def _shown(value: float | None) -> Decimal | None:
+    return None if value is None else mg_dl_shown(value)
+
+
+def _level(value_mg_dl: Decimal, age: float, th: Thresholds, policy: Policy) -> Level:
+    """Escalation, phototherapy and DOMAIN.md's follow-up table (never treated), compared on the
+    numbers shown: Δ = threshold to 0.1 − value to 0.1."""
+    photo, escalation = _shown(th.phototherapy_mg_dl), _shown(th.escalation_mg_dl)
+    gap = photo - value_mg_dl
+    common = {"gap_mg_dl": gap, "threshold_mg_dl": photo, "escalation_mg_dl": escalation}
+    if escalation is not None and value_mg_dl >= escalation:
+        return Level(Action.EMERGENCY, "at_or_above_escalation", None, **common)
+    action, window, code = _follow_up(gap, age, policy)
+    return Level(action, code, window, **common)
+
+
 def _follow_up(
-    gap_mg_dl: float, age_hours: float
+    gap_mg_dl: Decimal, age_hours: float, policy: Policy
 ) -> tuple[Action, tuple[float, float] | None, str]:
     """DOMAIN.md follow-up table for infants never treated with phototherapy.
 
-    Returns the action, the window for the next measurement in hours, and the reason code.
+    Returns the action, the window for the next measurement in hours, and the reason code. At
+    ≥ 72 h with Δ ≥ 5.5 AAP leaves follow-up to clinical judgement: the programme's policy
+    window applies (the caller decides whether monitoring may end).
     """
     first_day = age_hours < FIRST_DAY_HOURS
     before_72h = age_hours < FOLLOW_UP_AGE_SPLIT_HOURS
     if gap_mg_dl <= 0:
         return Action.URGENT_REFERRAL, None, "at_or_above_phototherapy"
-    if gap_mg_dl < 2.0:  # 0.1–1.9: TSB in 4–8 h (< 24 h) or 4–24 h
+    if gap_mg_dl < 2:  # 0.1–1.9: TSB in 4–8 h (< 24 h) or 4–24 h
         return Action.DOCTOR_REVIEW, (4, 8) if first_day else (4, 24), "gap_under_2"
-    if gap_mg_dl < 3.5:  # 2.0–3.4: TcB or TSB in 4–24 h
+    if gap_mg_dl < Decimal("3.5"):  # 2.0–3.4: TcB or TSB in 4–24 h
         return Action.REPEAT_SOONER, (4, 24), "gap_2_to_3_4"
-    if gap_mg_dl < 5.5:  # 3.5–5.4: TcB or TSB in 1–2 days
+    if gap_mg_dl < Decimal("5.5"):  # 3.5–5.4: TcB or TSB in 1–2 days
         return Action.ROUTINE, (24, 48), "gap_3_5_to_5_4"
-    if gap_mg_dl < 7.0:  # 5.5–6.9: follow-up within 2 days if < 72 h; clinical judgement after
-        return (
-            (Action.ROUTINE, (0, 48), "gap_5_5_to_6_9")
-            if before_72h
-            else (Action.ROUTINE, None, "gap_wide_after_72h")
-        )
-    return (
-        (Action.ROUTINE, (0, 72), "gap_7_or_more")
-        if before_72h
-        else (Action.ROUTINE, None, "gap_wide_after_72h")
-    )
+    if not before_72h:  # ≥ 72 h, Δ ≥ 5.5: clinical judgement → programme policy
+        return Action.ROUTINE, policy.judgement_band_window_hours, "gap_wide_after_72h"
+    if gap_mg_dl < 7:  # 5.5–6.9, < 72 h: follow-up within 2 days
+        return Action.ROUTINE, (0, 48), "gap_5_5_to_6_9"
+    return Action.ROUTINE, (0, 72), "gap_7_or_more"  # ≥ 7.0, < 72 h: within 3 days
 
 
-REPORTED_SIGNS = (
-    "stool_pale",
-    "poor_feeding",
-    "lethargy",
-    "high_pitched_cry",
-    "arching",
-    "weight_g",
-)
-
-
-def _latest_reports(observations: Sequence[ObservationFacts]) -> dict:
-    """The most recent report of each sign (a later "no" clears an earlier "yes")."""
-    latest: dict = {}
-    for observation in sorted(observations, key=lambda o: o.age_hours):
-        for name in REPORTED_SIGNS:
-            value = getattr(observation, name)
-            if value is not None:
-                latest[name] = value
-    return latest
-
-
-def _needs_confirmation(value_mg_dl: float, phototherapy_mg_dl: float | None) -> bool:
-    """DOMAIN.md: a TcB (and here any value that is not serum bilirubin) needs a TSB at or
-    above the phototherapy threshold, within 3 mg/dL of it, or at or above 15 mg/dL."""
-    near = (
-        phototherapy_mg_dl is not None
-        and value_mg_dl >= phototherapy_mg_dl - TCB_CONFIRM_WITHIN_MG_DL
-    )
+def _needs_tsb(value_mg_dl: Decimal, gap_mg_dl: Decimal | None) -> bool:
+    """DOMAIN.md: a TcB (and here any value that is not serum bilirubin) needs a TSB at or above
+    the phototherapy threshold, within 3 mg/dL of it, or at or above 15 mg/dL."""
+    near = gap_mg_dl is not None and gap_mg_dl <= TCB_CONFIRM_WITHIN_MG_DL
     return near or value_mg_dl >= TCB_CONFIRM_AT_OR_ABOVE_MG_DL
 
 
-def _signals(
-    infant: InfantFacts,
-    reading: ReadingFacts | None,
-    previous: Sequence[ReadingFacts],
-    observations: Sequence[ObservationFacts],
-    th: Thresholds,
-) -> list[Signal]:
-    signals: list[Signal] = []
-    age = reading.age_hours if reading else None
+def _curve_maximum(infant: InfantFacts) -> tuple[float, float]:
+    """Age-free bounds: the highest phototherapy and escalation thresholds of the curves this
+    infant could be on. A value at or above them is above the threshold at any age."""
+    with_risk = infant.neurotoxicity_risk is not False
+    weeks = infant.gestational_age_weeks
+    if weeks is None:  # any gestation: the highest curve of all
+        rows = range(AAP_MIN_GA_WEEKS, AAP_MAX_GA_WEEKS + 1)
+    else:  # below 35 weeks the 35-week curve is an upper bound (thresholds fall with gestation)
+        rows = [max(weeks, AAP_MIN_GA_WEEKS)]
+    photo = max(
+        max(aap_row(Kind.PHOTOTHERAPY, ga_weeks=w, neurotoxicity_risk=with_risk)) for w in rows
+    )
+    exchange = max(
+        max(aap_row(Kind.EXCHANGE, ga_weeks=w, neurotoxicity_risk=with_risk)) for w in rows
+    )
+    return photo, exchange - ESCALATION_BELOW_EXCHANGE_MG_DL
 
-    if not th.applies and reading is not None:
-        signals.append(Signal("outside_guideline", Action.DOCTOR_REVIEW, {"reason": th.reason}))
-    elif infant.neurotoxicity_risk is None:
-        signals.append(Signal("neurotoxicity_risk_not_assessed", Action.ROUTINE))
 
-    if reading is not None and age is not None and age < FIRST_DAY_HOURS:
-        # DOMAIN.md: jaundice in the first 24 hours: measure TSB urgently (within hours).
-        signals.append(Signal("first_24_hours", Action.DOCTOR_REVIEW, {"age_hours": round(age, 1)}))
+def _outside_guideline_level(infant: InfantFacts, value: Decimal, age: float | None) -> Level:
+    """A lower bound on urgency when AAP 2022 does not apply (and no clinician set thresholds).
 
-    if reading is not None and age is not None:
-        earlier = [
+    Thresholds never rise as gestational age falls, so the 35-week with-risk curves are an
+    upper bound for any more premature infant: a value at or above them is at least as urgent
+    as it would be at 35 weeks. With the gestational age unknown the same lowest curves are used
+    (caution until it is recorded). With the age unknown, the highest threshold of the curves at
+    any age is the bound. No threshold is claimed for the infant itself.
+    """
+    if age is None:
+        photo, escalation = _curve_maximum(infant)
+    elif 0 <= age <= NEONATAL_PERIOD_HOURS:
+        bound = thresholds(ga_weeks=AAP_MIN_GA_WEEKS, age_hours=age, neurotoxicity_risk=True)
+        photo, escalation = bound.phototherapy_mg_dl, bound.escalation_mg_dl
+    else:
+        return Level(Action.DOCTOR_REVIEW, "outside", None)
+    photo_s, escalation_s = mg_dl_shown(photo), mg_dl_shown(escalation)
+    common = {"threshold_mg_dl": photo_s, "escalation_mg_dl": escalation_s}
+    if value >= escalation_s:
+        return Level(Action.EMERGENCY, "bound_escalation", None, **common)
+    if value >= photo_s:
+        return Level(Action.URGENT_REFERRAL, "bound_phototherapy", None, **common)
+    return Level(Action.DOCTOR_REVIEW, "bound_below", None, **common)
+
+
+# --- Plausibility --------------------------------------------------------------------------------
+def plausibility(
+    reading: ReadingFacts, previous: Sequence[ReadingFacts], policy: Policy = DEFAULT_POLICY
+) -> str | None:
+    """Why a new reading needs confirming before it may lower anything, or None.
+
+    - `unit_suspect`: sent in µmol/L but within the range of mg/dL numbers after the first day.
+    - `implausible_fall` / `implausible_rise`: further from the latest plausible measurement of
+      the same or a stronger kind than meter error plus a biological rate allow.
+    Thresholds are policies (risk_model/policy.py) with their rationale.
+    """
+    age = reading.age_hours
+    if age is None:
+        return None
+    if reading.is_measurement:
+        comparable = [
             p
             for p in previous
-            if p.age_hours is not None and age - p.age_hours >= RAPID_RISE_MIN_INTERVAL_HOURS
+            if p.is_measurement
+            and p.needs_confirmation is None
+            and p.evidence >= reading.evidence
+            and p.age_hours is not None
+            and p.age_hours <= age
         ]
-        if earlier:
-            last = max(earlier, key=lambda p: p.age_hours)
-            rate = (reading.value_mg_dl - last.value_mg_dl) / (age - last.age_hours)
-            limit = (
-                RAPID_RISE_FIRST_DAY_MG_DL_PER_H
-                if age < FIRST_DAY_HOURS
-                else (RAPID_RISE_LATER_MG_DL_PER_H)
+        if comparable:
+            last = max(comparable, key=lambda p: p.age_hours)
+            change = reading.value_mg_dl - last.value_mg_dl
+            allowed = (
+                policy.implausible_allowance_mg_dl
+                + policy.implausible_rate_mg_dl_per_hour * (age - last.age_hours)
             )
-            if rate >= limit:
-                signals.append(
-                    Signal(
-                        "rapid_rise",
-                        Action.DOCTOR_REVIEW,
-                        {
-                            "rate_mg_dl_per_hour": round(rate, 2),
-                            "limit_mg_dl_per_hour": limit,
-                            "over_hours": round(age - last.age_hours, 1),
-                        },
-                    )
-                )
+            if abs(change) > allowed:
+                return "implausible_fall" if change < 0 else "implausible_rise"
+    if (
+        Unit(reading.unit) is Unit.UMOL_L
+        and reading.value <= policy.unit_suspect_max_umol_l
+        and age >= policy.unit_suspect_from_age_hours
+    ):
+        return "unit_suspect"
+    return None
 
-    if reading is not None and Method(reading.method) is not Method.TSB:
-        if _needs_confirmation(reading.value_mg_dl, th.phototherapy_mg_dl):
-            signals.append(Signal("confirm_with_tsb", Action.DOCTOR_REVIEW))
-        if Method(reading.method) is Method.VISUAL:
-            signals.append(Signal("visual_estimate", Action.REPEAT_SOONER))
 
-    reported = _latest_reports(observations)
-    if reported.get("stool_pale"):
-        signals.append(Signal("pale_stool", Action.DOCTOR_REVIEW))
+# --- Observations --------------------------------------------------------------------------------
+DANGER_SIGNS = ("poor_feeding", "lethargy", "high_pitched_cry", "arching")
 
+
+def _latest_reports(observations: Sequence[ObservationFacts], names: Sequence[str]) -> dict:
+    """The most recent report of each sign, with its age (a later "no" clears an earlier "yes")."""
+    latest: dict = {}
+    for observation in sorted(observations, key=lambda o: o.age_hours):
+        for name in names:
+            value = getattr(observation, name)
+            if value is not None:
+                latest[name] = (value, observation.age_hours)
+    return latest
+
+
+def _observation_signals(
+    infant: InfantFacts, observations: Sequence[ObservationFacts], at: float, policy: Policy
+) -> list[Signal]:
+    signals = []
+    reports = _latest_reports(
+        [o for o in observations if o.age_hours <= at], ("stool_pale", "weight_g", *DANGER_SIGNS)
+    )
+    pale = reports.get("stool_pale")
+    if pale and pale[0]:
+        # DOMAIN.md: possible biliary atresia: refer within days. Counts until a normal stool.
+        signals.append(Signal("pale_stool", Action.DOCTOR_REVIEW, {"age_hours": round(pale[1], 1)}))
     danger = [
         name
-        for name in ("poor_feeding", "lethargy", "high_pitched_cry", "arching")
-        if reported.get(name)
+        for name in DANGER_SIGNS
+        if name in reports
+        and reports[name][0]
+        and at - reports[name][1] <= policy.danger_signs_valid_hours
     ]
     if danger:
         # DOMAIN.md: possible acute bilirubin encephalopathy, an emergency whatever the number.
-        signals.append(Signal("encephalopathy_signs", Action.EMERGENCY, {"signs": danger}))
-
-    weight = reported.get("weight_g")
-    if weight is not None and infant.birth_weight_g:
-        loss = (infant.birth_weight_g - weight) / infant.birth_weight_g
+        signals.append(
+            Signal(
+                "encephalopathy_signs",
+                Action.EMERGENCY,
+                {"signs": danger, "age_hours": round(max(reports[n][1] for n in danger), 1)},
+            )
+        )
+    weight = reports.get("weight_g")
+    if weight is not None and infant.birth_weight_g and at - weight[1] <= policy.weight_valid_hours:
+        loss = (infant.birth_weight_g - weight[0]) / infant.birth_weight_g
         if loss > WEIGHT_LOSS_MAX_FRACTION:
             signals.append(
                 Signal("weight_loss", Action.DOCTOR_REVIEW, {"loss_percent": round(loss * 100, 1)})
             )
+    return signals
 
-    if reading is not None and age is not None:
-        breastfed = infant.feeding in (Feeding.EXCLUSIVE_BREASTFEEDING, Feeding.MIXED)
-        limit = PROLONGED_BREASTFED_HOURS if breastfed else PROLONGED_FORMULA_HOURS
-        if age >= limit:
+
+# --- Phototherapy --------------------------------------------------------------------------------
+def _treatment_at(infant: InfantFacts, at: float) -> tuple[PhototherapyFacts | None, bool]:
+    """The latest course started by `at`, and whether it is still running then."""
+    started = [p for p in infant.phototherapy if p.started_age_hours <= at]
+    if not started:
+        return None, False
+    course = max(started, key=lambda p: p.started_age_hours)
+    running = course.stopped_age_hours is None or course.stopped_age_hours > at
+    return course, running
+
+
+def rebound_risk(infant: InfantFacts, course: PhototherapyFacts) -> list[str]:
+    """DOMAIN.md rebound risk factors present (consensus of implementations)."""
+    factors = []
+    weeks = infant.gestational_age_weeks
+    if weeks is None or weeks < REBOUND_GA_BELOW_WEEKS:
+        factors.append("gestation_below_38_weeks")
+    if course.started_age_hours < REBOUND_STARTED_BEFORE_HOURS:
+        factors.append("started_before_48_hours")
+    recorded = {*(infant.neurotoxicity_factors or ()), *infant.hyperbilirubinemia_factors}
+    if recorded & HAEMOLYSIS_FACTORS:
+        factors.append("haemolysis")
+    return factors
+
+
+# --- The assessment ------------------------------------------------------------------------------
+def _window_after(start_age: float, window: tuple[float, float]) -> tuple[float, float]:
+    return (start_age + window[0], start_age + window[1])
+
+
+@dataclass
+class _Base:
+    """What the measurement in force (or its absence) says, before any other signal."""
+
+    code: str
+    action: Action
+    window: tuple[float, float] | None  # ages (hours)
+    detail: dict = field(default_factory=dict)
+    extra_codes: list[str] = field(default_factory=list)
+
+
+def _reading_summary(r: ReadingFacts) -> dict:
+    """A reading as people see it: both units as shown, its age, whether it is a measurement."""
+    return {
+        "kind": "reading",
+        "method": Method(r.method).value,
+        "is_measurement": r.is_measurement,
+        "age_hours": None if r.age_hours is None else round(r.age_hours, 1),
+        "value_mg_dl": float(r.shown_mg_dl),
+        "value_umol_l": umol_l_shown(r.value, r.unit),
+        "unit_sent": Unit(r.unit).value,
+        "needs_confirmation": r.needs_confirmation,
+    }
+
+
+def _falls_in_a_row(measurements: Sequence[ReadingFacts]) -> int:
+    """How many times in a row the latest measurements have each fallen (numbers as shown)."""
+    values = [m.shown_mg_dl for m in measurements]
+    falls = 0
+    for older, newer in reversed(list(zip(values, values[1:], strict=False))):
+        if newer >= older:
+            break
+        falls += 1
+    return falls
+
+
+def _monitoring_end_day(infant: InfantFacts, policy: Policy) -> int:
+    weeks = infant.gestational_age_weeks
+    term = weeks is not None and weeks >= REBOUND_GA_BELOW_WEEKS
+    return policy.monitoring_end_day_term if term else policy.monitoring_end_day_late_preterm
+
+
+def _prolonged_limit_hours(infant: InfantFacts) -> int:
+    breastfed = infant.feeding in (Feeding.EXCLUSIVE_BREASTFEEDING, Feeding.MIXED)
+    return PROLONGED_BREASTFED_HOURS if breastfed else PROLONGED_FORMULA_HOURS
+
+
+def _base(
+    infant: InfantFacts,
+    m: ReadingFacts | None,
+    measurements: Sequence[ReadingFacts],
+    th: Thresholds,
+    origin: float,
+    course: PhototherapyFacts | None,
+    under_treatment: bool,
+    policy: Policy,
+) -> _Base:
+    if m is None:
+        if under_treatment:
+            return _Base("under_phototherapy", Action.ROUTINE, None)
+        if course is not None:  # stopped, nothing measured since
+            risks = rebound_risk(infant, course)
+            window = (
+                policy.rebound_first_window_hours if risks else policy.rebound_next_day_window_hours
+            )
+            return _Base(
+                "after_phototherapy_check",
+                Action.ROUTINE,
+                _window_after(course.stopped_age_hours, window),
+                {
+                    "stopped_age_hours": course.stopped_age_hours,
+                    "rebound_risk": risks,
+                    "window_hours": window,
+                },
+            )
+        window = policy.no_measurement_window_hours
+        return _Base(
+            "no_reading",
+            Action.REPEAT_SOONER,
+            _window_after(origin, window),
+            {"window_hours": window},
+        )
+    value, age = m.shown_mg_dl, m.age_hours
+    anchor = origin if age is None else age
+    if not th.applies:
+        level = _outside_guideline_level(infant, value, age)
+        window = policy.outside_guideline_window_hours
+        detail = {"window_hours": window}
+        extra = []
+        if level.threshold_mg_dl is not None:
+            extra = [level.code]
+            detail.update(
+                bound_mg_dl=level.threshold_mg_dl,
+                bound_escalation_mg_dl=level.escalation_mg_dl,
+                bound_any_age=age is None,
+            )
+        floor = max(level.action, Action.DOCTOR_REVIEW)
+        return _Base(
+            "outside_guideline_" + th.reason,
+            floor,
+            None if floor >= Action.URGENT_REFERRAL else _window_after(anchor, window),
+            detail,
+            extra,
+        )
+    level = _level(value, age, th, policy)
+    if under_treatment and level.action < Action.EMERGENCY:
+        return _Base("under_phototherapy", Action.ROUTINE, None)
+    detail = {"window_hours": level.window}
+    code, window = level.code, level.window
+    if code == "gap_wide_after_72h":
+        falls = _falls_in_a_row(measurements)
+        ended_by_age = age >= _monitoring_end_day(infant, policy) * 24
+        limit = _prolonged_limit_hours(infant)
+        if (falls >= policy.judgement_band_falls_to_stop or ended_by_age) and limit > age:
+            code = "monitoring_ends"
+            window = (0, limit - age)
+            detail.update(ended_by="age" if ended_by_age else "falls", limit_days=limit // 24)
+        detail.update(
+            falls=policy.judgement_band_falls_to_stop,
+            end_day=_monitoring_end_day(infant, policy),
+            window_hours=window,
+        )
+    return _Base(code, level.action, None if window is None else _window_after(age, window), detail)
+
+
+def _open_tsb_advice(infant: InfantFacts, tsb: ReadingFacts, policy: Policy) -> list[Signal]:
+    """A TSB whose own advice asked for another TSB (or more) is not answered by a TcB."""
+    th = _infant_thresholds(infant, tsb.age_hours)
+    if not th.applies:
+        return []
+    level = _level(tsb.shown_mg_dl, tsb.age_hours, th, policy)
+    if level.action < Action.DOCTOR_REVIEW:
+        return []
+    window = None if level.window is None else _window_after(tsb.age_hours, level.window)
+    detail = {
+        f"tsb_{k}": v for k, v in _reading_summary(tsb).items() if k.startswith(("value", "age"))
+    }
+    detail["tsb_band"] = level.code
+    return [Signal("tsb_advice_open", level.action, detail, window)]
+
+
+def _unconfirmed_signal(
+    infant: InfantFacts, reading: ReadingFacts, origin: float, policy: Policy
+) -> Signal:
+    """An implausible value is kept and shown, may raise (it could be true), never lowers, and
+    asks for the measurement again."""
+    floor = Action.REPEAT_SOONER
+    if reading.is_measurement and reading.needs_confirmation != "unit_suspect":
+        th = _infant_thresholds(infant, reading.age_hours)
+        own = (
+            _level(reading.shown_mg_dl, reading.age_hours, th, policy)
+            if th.applies
+            else _outside_guideline_level(infant, reading.shown_mg_dl, reading.age_hours)
+        )
+        floor = max(floor, own.action)
+    window = (
+        None
+        if floor >= Action.URGENT_REFERRAL
+        else _window_after(origin, policy.remeasure_window_hours)
+    )
+    detail = {**_reading_summary(reading), "window_hours": policy.remeasure_window_hours}
+    return Signal("value_needs_confirmation", floor, detail, window)
+
+
+def _estimate_signal(
+    infant: InfantFacts,
+    kind: Evidence,
+    estimate_mg_dl: float,
+    age: float,
+    policy: Policy,
+    detail: dict,
+    high_mg_dl: float | None = None,
+) -> Signal:
+    """What a visual or photo estimate asks for: one rule for both (issue #12).
+
+    The estimate is placed against the thresholds like a value: at/above escalation →
+    emergency, at/above phototherapy → urgent referral, in the TcB confirmation zone → doctor
+    review and a meter or lab value within the TSB window (4–8 h in the first day). A photo whose
+    band's upper end alone reaches the zone → measure sooner, same window. Otherwise a visual
+    estimate still asks for a measurement within 24 h (it never reassures); a photo is recorded.
+    Outside the guideline there is nothing to compare with: a doctor reviews.
+    """
+    value = mg_dl_shown(estimate_mg_dl)
+    th = _infant_thresholds(infant, age)
+    confirm = (
+        policy.tsb_confirm_window_first_day_hours
+        if age < FIRST_DAY_HOURS
+        else policy.tsb_confirm_window_hours
+    )
+    detail = {**detail, "estimate": kind.name.lower(), "window_hours": confirm}
+    if not th.applies:
+        level = _outside_guideline_level(infant, value, age)
+        floor = max(level.action, Action.DOCTOR_REVIEW)
+        window = None if floor >= Action.URGENT_REFERRAL else _window_after(age, confirm)
+        return Signal("estimate_outside_guideline", floor, detail, window)
+    level = _level(value, age, th, policy)
+    detail.update(
+        threshold_mg_dl=level.threshold_mg_dl,
+        escalation_mg_dl=level.escalation_mg_dl,
+        gap_mg_dl=level.gap_mg_dl,
+        line="escalation" if level.action is Action.EMERGENCY else "phototherapy",
+    )
+    if level.action >= Action.URGENT_REFERRAL:
+        return Signal("estimate_at_or_above", level.action, detail, None)
+    if _needs_tsb(value, level.gap_mg_dl):
+        return Signal("estimate_high", Action.DOCTOR_REVIEW, detail, _window_after(age, confirm))
+    if high_mg_dl is not None:
+        high = mg_dl_shown(high_mg_dl)
+        if _needs_tsb(high, level.threshold_mg_dl - high):
+            return Signal(
+                "estimate_uncertain", Action.REPEAT_SOONER, detail, _window_after(age, confirm)
+            )
+    if kind is Evidence.VISUAL:
+        detail["window_hours"] = policy.visual_window_hours
+        return Signal(
+            "visual_estimate",
+            Action.REPEAT_SOONER,
+            detail,
+            _window_after(age, policy.visual_window_hours),
+        )
+    return Signal("photo_estimate", Action.ROUTINE, detail)
+
+
+def _estimate_signals(
+    infant: InfantFacts,
+    readings: Sequence[ReadingFacts],
+    photos: Sequence[PhotoFacts],
+    after_age: float,
+    basis: float,
+    policy: Policy,
+) -> list[Signal]:
+    """The newest visual estimate and the newest photo estimate that came after `after_age`
+    (the measurement in force, or the end of phototherapy) and have not expired. A visual
+    estimate never answers a photo: both count."""
+
+    def current(age: float | None) -> bool:
+        return age is not None and age > after_age and basis - age <= policy.estimate_valid_hours
+
+    signals = []
+    visuals = [
+        r
+        for r in readings
+        if r.evidence is Evidence.VISUAL and r.needs_confirmation is None and current(r.age_hours)
+    ]
+    if visuals:
+        v = visuals[-1]
+        signals.append(
+            _estimate_signal(
+                infant, Evidence.VISUAL, v.value_mg_dl, v.age_hours, policy, _reading_summary(v)
+            )
+        )
+    dated = [p for p in photos if current(p.age_hours)]
+    if dated:
+        p = max(dated, key=lambda p: p.age_hours)
+        summary = {
+            "kind": "photo",
+            "is_measurement": False,
+            "age_hours": round(p.age_hours, 1),
+            "value_mg_dl": float(mg_dl_shown(p.estimate_mg_dl)),
+            "value_umol_l": umol_l_shown(p.estimate_mg_dl, Unit.MG_DL),
+            "low_mg_dl": None if p.low_mg_dl is None else float(mg_dl_shown(p.low_mg_dl)),
+            "high_mg_dl": None if p.high_mg_dl is None else float(mg_dl_shown(p.high_mg_dl)),
+        }
+        signals.append(
+            _estimate_signal(
+                infant, Evidence.PHOTO, p.estimate_mg_dl, p.age_hours, policy, summary, p.high_mg_dl
+            )
+        )
+    return signals
+
+
+def _measurement_signals(
+    infant: InfantFacts,
+    m: ReadingFacts,
+    measurements: Sequence[ReadingFacts],
+    th: Thresholds,
+    course: PhototherapyFacts | None,
+    policy: Policy,
+) -> list[Signal]:
+    """What the measurement in force says beyond its level: the TSB it needs, a rapid rise, the
+    day after phototherapy."""
+    signals = []
+    age = m.age_hours
+    if m.evidence is Evidence.TCB:
+        gap = None
+        if th.applies:
+            gap = mg_dl_shown(th.phototherapy_mg_dl) - m.shown_mg_dl
+        if _needs_tsb(m.shown_mg_dl, gap):
+            first_day = age is not None and age < FIRST_DAY_HOURS
+            window = (
+                policy.tsb_confirm_window_first_day_hours
+                if first_day
+                else policy.tsb_confirm_window_hours
+            )
             signals.append(
-                Signal("prolonged_jaundice", Action.DOCTOR_REVIEW, {"limit_days": limit // 24})
+                Signal(
+                    "confirm_with_tsb",
+                    Action.DOCTOR_REVIEW,
+                    {"window_hours": window},
+                    None if age is None else _window_after(age, window),
+                )
+            )
+    if age is None:
+        return signals
+    earlier = [
+        p
+        for p in measurements
+        if p is not m
+        and p.age_hours is not None
+        and age - p.age_hours >= RAPID_RISE_MIN_INTERVAL_HOURS
+    ]
+    if earlier:
+        last = earlier[-1]
+        rate = (m.value_mg_dl - last.value_mg_dl) / (age - last.age_hours)
+        limit = (
+            RAPID_RISE_FIRST_DAY_MG_DL_PER_H
+            if age < FIRST_DAY_HOURS
+            else RAPID_RISE_LATER_MG_DL_PER_H
+        )
+        if round(rate, 2) >= limit:
+            signals.append(
+                Signal(
+                    "rapid_rise",
+                    Action.DOCTOR_REVIEW,
+                    {
+                        "rate_mg_dl_per_hour": round(rate, 2),
+                        "limit_mg_dl_per_hour": limit,
+                        "over_hours": round(age - last.age_hours, 1),
+                        "window_hours": WITHIN_HOURS_WINDOW,
+                    },
+                    _window_after(age, WITHIN_HOURS_WINDOW),
+                )
+            )
+    if course is not None and course.stopped_age_hours is not None:
+        stopped = course.stopped_age_hours
+        window = policy.rebound_next_day_window_hours
+        if age < stopped + window[0]:  # the next day's measurement is still to come
+            signals.append(
+                Signal(
+                    "after_phototherapy_next_day",
+                    Action.ROUTINE,
+                    {"stopped_age_hours": stopped, "window_hours": window},
+                    _window_after(stopped, window),
+                )
             )
     return signals
 
 
-def _newer_photo(reading: ReadingFacts | None, photos: Sequence[PhotoFacts]) -> PhotoFacts | None:
-    """The latest photo estimate if no meter or lab reading came after it (one that did has
-    answered the photo's question)."""
-    dated = [p for p in photos if p.age_hours is not None]
-    if not dated:
-        return None
-    photo = max(dated, key=lambda p: p.age_hours)
-    answered = reading is not None and reading.age_hours is not None
-    if answered and photo.age_hours <= reading.age_hours:
-        return None
-    return photo
-
-
-def _photo_signal(infant: InfantFacts, photo: PhotoFacts) -> Signal:
-    """What a photo estimate asks for: never a decision, at most a measurement and a doctor.
-
-    The estimate itself in the confirmation zone (as for TcB) → doctor review and a meter or lab
-    reading within the TSB window; only the band's upper end there → measure sooner, same window;
-    below → recorded, nothing asked. Outside the guideline (below 35 weeks, unknown gestation)
-    there is no threshold to compare with: a doctor reviews.
-    """
-    th = thresholds(
-        ga_weeks=infant.gestational_age_weeks,
-        age_hours=photo.age_hours,
-        neurotoxicity_risk=infant.neurotoxicity_risk,
-    )
-    detail = {
-        "estimate_mg_dl": photo.estimate_mg_dl,
-        "low_mg_dl": photo.low_mg_dl,
-        "high_mg_dl": photo.high_mg_dl,
-        "age_hours": round(photo.age_hours, 1),
-    }
-    window = (
-        PHOTO_FIRST_DAY_WINDOW_HOURS if photo.age_hours < FIRST_DAY_HOURS else PHOTO_WINDOW_HOURS
-    )
-    asks = {**detail, "window_hours": list(window)}  # a measurement within the window
-    if not th.applies:
-        return Signal(
-            "photo_estimate_outside_guideline", Action.DOCTOR_REVIEW, {**asks, "reason": th.reason}
+def _first_day_signal(ages: Sequence[float]) -> list[Signal]:
+    """DOMAIN.md: jaundice noticed in the first 24 hours (a measurement or an estimate in force
+    made then): TSB urgently, within hours."""
+    first_day = [a for a in ages if a is not None and a < FIRST_DAY_HOURS]
+    if not first_day:
+        return []
+    age = min(first_day)  # the earliest sets the soonest time; a later one never delays it
+    return [
+        Signal(
+            "first_24_hours",
+            Action.DOCTOR_REVIEW,
+            {"age_hours": round(age, 1), "window_hours": WITHIN_HOURS_WINDOW},
+            _window_after(age, WITHIN_HOURS_WINDOW),
         )
-    detail["phototherapy_mg_dl"] = asks["phototherapy_mg_dl"] = th.phototherapy_mg_dl
-    if _needs_confirmation(photo.estimate_mg_dl, th.phototherapy_mg_dl):
-        return Signal("photo_estimate_high", Action.DOCTOR_REVIEW, asks)
-    if photo.high_mg_dl is not None and _needs_confirmation(
-        photo.high_mg_dl, th.phototherapy_mg_dl
-    ):
-        return Signal("photo_estimate_uncertain", Action.REPEAT_SOONER, asks)
-    return Signal("photo_estimate", Action.ROUTINE, detail)
-
-
-def _outside_guideline_floor(reading: ReadingFacts) -> tuple[Action, float | None]:
-    """A lower bound on urgency when AAP 2022 does not apply but the age is known.
-
-    The thresholds never rise as gestational age falls, so the 35-week with-risk curves are an
-    upper bound for any more premature infant: a value at or above them is at least as urgent as
-    it would be at 35 weeks. No threshold is claimed for the infant itself.
-    """
-    if reading.age_hours is None or not 0 <= reading.age_hours <= AAP_LAST_HOUR:
-        return Action.DOCTOR_REVIEW, None
-    bound = thresholds(
-        ga_weeks=AAP_MIN_GA_WEEKS, age_hours=reading.age_hours, neurotoxicity_risk=True
-    )
-    value = reading.value_mg_dl
-    if round_tenth(bound.escalation_mg_dl - value) <= 0:
-        return Action.EMERGENCY, bound.phototherapy_mg_dl
-    if round_tenth(bound.phototherapy_mg_dl - value) <= 0:
-        return Action.URGENT_REFERRAL, bound.phototherapy_mg_dl
-    return Action.DOCTOR_REVIEW, bound.phototherapy_mg_dl
+    ]
 
 
 def assess(
@@ -442,109 +941,168 @@ def assess(
     previous: Sequence[ReadingFacts] = (),
     observations: Sequence[ObservationFacts] = (),
     photos: Sequence[PhotoFacts] = (),
+    *,
+    at_age_hours: float | None = None,
+    policy: Policy = DEFAULT_POLICY,
 ) -> Assessment:
-    """Assess the infant at one reading (or, with `reading=None`, on observations alone).
+    """Assess the infant at one moment.
 
-    `previous` are the infant's earlier readings, `observations` and `photos` (estimates of
-    usable skin photos) those up to this moment; nothing later may be passed in. A photo newer
-    than the reading adds its own signal: it may raise the urgency or shorten the window,
-    never lower or lengthen them.
+    `reading` is the newest reading at that moment (None if there is none); `previous` are the
+    earlier readings, `observations` and `photos` (estimates of usable skin photos) those up to
+    the moment; nothing later may be passed in. The moment is the reading's age unless
+    `at_age_hours` says otherwise (an observation, a photo or a treatment prompted it). A reading
+    assessed at its own moment is judged for plausibility here; earlier ones keep their verdict.
     """
-    age = reading.age_hours if reading else None
-    th = (
-        thresholds(
-            ga_weeks=infant.gestational_age_weeks,
-            age_hours=age,
-            neurotoxicity_risk=infant.neurotoxicity_risk,
+    triggered = reading is not None and at_age_hours is None
+    basis = at_age_hours if at_age_hours is not None else (reading.age_hours if reading else None)
+    if triggered and reading.needs_confirmation is None:
+        verdict = plausibility(reading, previous, policy)
+        if verdict is not None:
+            reading = ReadingFacts(
+                reading.age_hours, reading.value, reading.unit, reading.method, verdict
+            )
+    known = sorted(
+        (r for r in [*previous, *([reading] if reading else [])] if r.age_hours is not None),
+        key=lambda r: r.age_hours,
+    )
+    origin = 0.0 if basis is None else basis
+    course, under_treatment = (None, False) if basis is None else _treatment_at(infant, basis)
+    # The treatment answered everything measured before it stopped.
+    after_age = -math.inf
+    if course is not None and not under_treatment:
+        after_age = course.stopped_age_hours
+    measurements = [
+        r
+        for r in known
+        if r.is_measurement and r.needs_confirmation is None and r.age_hours >= after_age
+    ]
+    if reading is not None and reading.age_hours is None:  # birth time unknown
+        measurements = (
+            [reading] if reading.is_measurement and not reading.needs_confirmation else []
         )
-        if reading is not None
+    m = measurements[-1] if measurements else None
+    th = (
+        _infant_thresholds(infant, m.age_hours)
+        if m is not None
         else Thresholds(applies=False, reason="no_reading")
     )
-    result = Assessment(action=Action.ROUTINE, guideline_applies=th.applies, thresholds=th)
-    reason_codes: list[str] = []
-    ctx: dict = {}
+    result = Assessment(
+        action=Action.ROUTINE, guideline_applies=th.applies, thresholds=th, basis_age_hours=basis
+    )
+    if triggered:
+        result.trigger = _reading_summary(reading)
+    base = _base(
+        infant,
+        m,
+        measurements,
+        th,
+        origin,
+        course if not under_treatment else None,
+        under_treatment,
+        policy,
+    )
+    if under_treatment and base.code == "under_phototherapy":
+        course_detail = {"started_age_hours": course.started_age_hours}
+        base.detail.update(course_detail)
+    if m is not None:
+        _describe_measurement(result, infant, m, th)
 
-    if reading is not None:
-        value_mg_dl = reading.value_mg_dl
-        result.value_mg_dl = round_tenth(value_mg_dl)
-        result.value_umol_l = round(to_umol_l(reading.value, reading.unit))
-        ctx.update(
-            value_mg_dl=result.value_mg_dl,
-            value_umol_l=result.value_umol_l,
-            method=Method(reading.method).value,
-            age_hours=age,
+    signals: list[Signal] = []
+    if m is not None and m.evidence is Evidence.TCB and basis is not None:
+        tsbs = [r for r in measurements if r.evidence is Evidence.TSB]
+        if tsbs and basis - tsbs[-1].age_hours <= policy.tsb_advice_in_force_hours:
+            signals.extend(_open_tsb_advice(infant, tsbs[-1], policy))
+    if triggered and reading.needs_confirmation is not None:
+        signals.append(_unconfirmed_signal(infant, reading, origin, policy))
+    estimates = []
+    if basis is not None and not under_treatment:
+        newer_than = max(
+            after_age, m.age_hours if m is not None and m.age_hours is not None else -math.inf
         )
-        if th.applies:
-            gap = round_tenth(th.phototherapy_mg_dl - value_mg_dl)
-            result.gap_mg_dl = gap
-            result.gap_umol_l = round((th.phototherapy_mg_dl - value_mg_dl) * UMOL_L_PER_MG_DL)
-            result.gap_in_reading_unit = (
-                gap if Unit(reading.unit) is Unit.MG_DL else result.gap_umol_l
+        estimates = _estimate_signals(infant, known, photos, newer_than, basis, policy)
+    if m is not None and not under_treatment:
+        signals.extend(
+            _measurement_signals(
+                infant, m, measurements, th, course if not under_treatment else None, policy
             )
-            ctx.update(
-                gap_mg_dl=gap,
-                gap_umol_l=result.gap_umol_l,
-                phototherapy_mg_dl=th.phototherapy_mg_dl,
-                escalation_mg_dl=th.escalation_mg_dl,
-                exchange_mg_dl=th.exchange_mg_dl,
-            )
-            if round_tenth(th.escalation_mg_dl - value_mg_dl) <= 0:
-                action, window, code = Action.EMERGENCY, None, "at_or_above_escalation"
-            else:
-                action, window, code = _follow_up(gap, age)
-            result.action = action
-            result.next_measurement_window_hours = window
-            reason_codes.append(code)
-        else:
-            result.action, bound = _outside_guideline_floor(reading)
-            ctx["bound_phototherapy_mg_dl"] = bound
-            reason_codes.append("outside_guideline_" + (th.reason or "unknown"))
-        if age is not None:
-            percentiles = bhutani_percentiles(age)
-            if percentiles is not None and bhutani_applies(infant):
-                result.zone = bhutani_zone(value_mg_dl, percentiles)
-    else:
-        # Nothing measured is not "low risk": ask for a measurement.
-        result.action = Action.REPEAT_SOONER
-        reason_codes.append("no_reading")
-
-    result.signals = _signals(infant, reading, previous, observations, th)
-    photo = _newer_photo(reading, photos)
-    if photo is not None:
-        signal = _photo_signal(infant, photo)
-        result.signals.append(signal)
-        ctx.update(
-            photo_estimate_mg_dl=photo.estimate_mg_dl,
-            photo_low_mg_dl=photo.low_mg_dl,
-            photo_high_mg_dl=photo.high_mg_dl,
-            photo_age_hours=photo.age_hours,
-            photo_phototherapy_mg_dl=signal.detail.get("phototherapy_mg_dl"),
         )
-    for signal in result.signals:
-        if signal.action_floor > result.action:
-            result.action = signal.action_floor
-        reason_codes.append(signal.code)
-        ctx.update({f"{signal.code}_{k}": v for k, v in signal.detail.items()})
+    signals.extend(estimates)
+    ages = [m.age_hours if m is not None else None, *(s.detail["age_hours"] for s in estimates)]
+    if not under_treatment:
+        signals.extend(_first_day_signal(ages))
+    if basis is not None:
+        signals.extend(_observation_signals(infant, observations, basis, policy))
+        newest = max((a for a in ages if a is not None), default=None)
+        limit = _prolonged_limit_hours(infant)
+        if newest is not None and newest >= limit:
+            signals.append(
+                Signal("prolonged_jaundice", Action.DOCTOR_REVIEW, {"limit_days": limit // 24})
+            )
+    if th.applies and th.source == "aap2022" and infant.neurotoxicity_risk is None:
+        signals.append(Signal("neurotoxicity_risk_not_assessed", Action.ROUTINE))
+    if th.applies and th.source == "clinician":
+        signals.append(Signal("clinician_thresholds", Action.ROUTINE))
 
-    # The next measurement: the guideline's window, shortened by any urgent sign.
-    window = result.next_measurement_window_hours
-    if result.action >= Action.URGENT_REFERRAL:
-        window = None  # the hospital measures now
-    elif any(s.code in ("first_24_hours", "rapid_rise") for s in result.signals):
-        # DOMAIN.md asks for serum bilirubin "within hours" here; we use the shortest TSB
-        # window the follow-up table names (4–8 h).
-        window = (4, 8) if window is None or window[1] > 8 else window
-    for signal in result.signals:
-        asked = signal.detail.get("window_hours")
-        if asked and result.action < Action.URGENT_REFERRAL:
-            window = tuple(asked) if window is None or window[1] > asked[1] else window
-    result.next_measurement_window_hours = window
-    result.next_measurement_hours = float(window[1]) if window else None
-    ctx["next_measurement_hours"] = result.next_measurement_hours
-    ctx["window"] = f"{window[0]:g}–{window[1]:g}" if window else None
-    result.reasons = [R.reason(code, ctx) for code in reason_codes]
-    result.reasons.insert(0, R.reason("action_" + result.action.code, ctx))
+    result.signals = signals
+    result._base = base
+    _conclude(result)
     return result
+
+
+def _describe_measurement(
+    result: Assessment, infant: InfantFacts, m: ReadingFacts, th: Thresholds
+) -> None:
+    summary = _reading_summary(m)
+    result.measurement = summary
+    result.value_mg_dl, result.value_umol_l = summary["value_mg_dl"], summary["value_umol_l"]
+    if th.applies:
+        threshold = mg_dl_shown(th.phototherapy_mg_dl)
+        result.gap_mg_dl = float(threshold - m.shown_mg_dl)
+        unit = Unit(m.unit)
+        result.gap_umol_l = threshold_umol_l_shown(threshold, unit) - summary["value_umol_l"]
+        result.gap_in_reading_unit = result.gap_mg_dl if unit is Unit.MG_DL else result.gap_umol_l
+    if m.age_hours is not None and th.source == "aap2022":
+        percentiles = bhutani_percentiles(m.age_hours)
+        if percentiles is not None and bhutani_applies(infant):
+            result.zone = bhutani_zone(m.value_mg_dl, percentiles)
+
+
+def raise_with(result: Assessment, signal: Signal) -> None:
+    """Add a signal from outside the guideline (the risk model) and conclude again: it may raise
+    the action and bring the next measurement forward, never lower or push back either."""
+    result.signals.append(signal)
+    _conclude(result)
+
+
+def _conclude(result: Assessment) -> None:
+    """The action is the highest any piece of evidence in force asks for; the next measurement
+    the earliest any of them asks for. At urgent referral or above the hospital measures now."""
+    base: _Base = result._base
+    signals = result.signals
+    action = max([base.action, *(s.action_floor for s in signals)])
+    result.action = action
+    basis = result.basis_age_hours
+    origin = 0.0 if basis is None else basis
+    result.decided_by = None
+    windows = [w for w in [base.window, *(s.due_window_age_hours for s in signals)] if w]
+    if action >= Action.URGENT_REFERRAL:
+        windows = []
+        result.decided_by = "hospital"
+    elif not windows:
+        result.decided_by = "treating_team"
+    if windows:
+        start, due = min(windows, key=lambda w: (w[1], w[0]))
+        result.next_measurement_due_age_hours = None if basis is None else due
+        result.next_measurement_hours = round(max(0.0, due - origin), 2)
+        result.next_measurement_window_hours = (
+            round(max(0.0, start - origin), 2),
+            round(max(0.0, due - origin), 2),
+        )
+    else:
+        result.next_measurement_due_age_hours = None
+        result.next_measurement_hours = None
+        result.next_measurement_window_hours = None
+    R.explain(result, base)
 
 
 def bhutani_applies(infant: InfantFacts) -> bool:

@@ -1,24 +1,35 @@
-"""Short reasons for each assessment, in Simplified Chinese and English: plain words for a
-parent, precise numbers for a doctor. Pure data; `guideline.assess` picks the codes."""
+"""What an assessment says, in Simplified Chinese and English: plain words for a parent, precise
+numbers for a doctor. `explain()` writes the reasons and the one parent message of an assessment.
 
-from collections import defaultdict
+Rules every text keeps (a property test checks them over generated assessments):
+- no placeholder can stay unfilled: a missing value raises, it is never printed as "?";
+- clinician texts give bilirubin in both units, µmol/L first in Chinese (Chinese labs and meters
+  report µmol/L), from the numbers the decision was made on (`risk_model.units`);
+- a visual or photo value is always called an estimate, never a measurement (GLOSSARY.md);
+- parent texts name no hours: the message gives the time to measure by, counted from now.
+"""
+
+from decimal import Decimal
+
+from risk_model.units import mg_dl_shown, threshold_umol_l_shown
 
 LANGUAGES = ("zh-hans", "en")
+ZH, EN = LANGUAGES
 
-# code → (parent zh, parent en, clinician zh, clinician en). Placeholders are filled from the
-# assessment; numbers are preformatted (mg/dL to 0.1, µmol/L whole).
+# code → (parent zh, parent en, clinician zh, clinician en).
 TEXTS: dict[str, tuple[str, str, str, str]] = {
+    # The action: the first sentence of every assessment.
     "action_routine": (
-        "目前情况平稳，请按时复测。",
-        "Things look steady for now. Measure again on time.",
+        "目前无需就医。",
+        "No visit is needed now.",
         "常规随访。",
         "Routine follow-up.",
     ),
     "action_repeat_sooner": (
-        "请提前复测胆红素，{next_h} 小时内再测一次。",
-        "Measure the bilirubin again sooner: within {next_h} hours.",
-        "提前复测（{next_h} 小时内）。",
-        "Repeat measurement within {next_h} h.",
+        "请提前复测胆红素。",
+        "Measure the bilirubin again sooner than usual.",
+        "提前复测。",
+        "Repeat measurement sooner.",
     ),
     "action_doctor_review": (
         "请今天联系社区医生。",
@@ -35,308 +46,649 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "action_emergency": (
         "紧急情况：请立即带宝宝去医院急诊。",
         "Emergency: take your baby to a hospital emergency department now.",
-        "急症：已达升级处理阈值或有急性胆红素脑病征象。",
-        "Emergency: at or above escalation of care, or signs of acute bilirubin encephalopathy.",
+        "急症：立即送医。",
+        "Emergency: to hospital now.",
     ),
+    # The measurement in force against the thresholds (AAP 2022; DOMAIN.md follow-up table).
     "at_or_above_escalation": (
         "胆红素已经很高，需要立即治疗。",
         "The bilirubin is very high and needs treatment now.",
-        "{method} {value_mg} mg/dL（{value_umol} µmol/L），{age_h} 小时：≥ 升级处理阈值 {esc_mg} "
-        "mg/dL（换血阈值 {exch_mg} mg/dL）。强化光疗、急查血、准备换血。（AAP 2022）",
-        "{method} {value_mg} mg/dL ({value_umol} µmol/L) at {age_h} h: at or above escalation of "
-        "care {esc_mg} mg/dL (exchange {exch_mg} mg/dL). Intensive phototherapy, urgent labs, "
-        "prepare for exchange transfusion. (AAP 2022)",
+        "{method} {value}，{age} 小时：≥ 升级治疗阈值 {escalation}（换血阈值 {exchange}；{source}）。"
+        "强化光疗、急查血、准备换血治疗。",
+        "{method} {value} at {age} h: at or above escalation of care {escalation} (exchange "
+        "{exchange}; {source}). Intensive phototherapy, urgent labs, prepare for exchange "
+        "transfusion.",
     ),
     "at_or_above_phototherapy": (
         "胆红素已达到需要光疗的水平。",
         "The bilirubin has reached the level that needs light treatment (phototherapy).",
-        "{method} {value_mg} mg/dL（{value_umol} µmol/L），{age_h} 小时：≥ 光疗阈值 {photo_mg} "
-        "mg/dL（差值 {gap_mg} mg/dL）。需光疗：紧急转诊。（AAP 2022）",
-        "{method} {value_mg} mg/dL ({value_umol} µmol/L) at {age_h} h: at or above phototherapy "
-        "threshold {photo_mg} mg/dL (Δ {gap_mg} mg/dL). Phototherapy indicated: urgent referral. "
-        "(AAP 2022)",
+        "{method} {value}，{age} 小时：≥ 光疗阈值 {threshold}（差值 {gap}；{source}）。需光疗：紧急转诊。",
+        "{method} {value} at {age} h: at or above the phototherapy threshold {threshold} "
+        "(Δ {gap}; {source}). Phototherapy indicated: urgent referral.",
     ),
     "gap_under_2": (
-        "胆红素接近需要治疗的水平，需要抽血复查。",
-        "The bilirubin is close to the treatment level; a blood test is needed.",
-        "距光疗阈值 {photo_mg} mg/dL 仅 {gap_mg} mg/dL（{gap_umol} µmol/L）：{window} 小时内查 "
-        "TSB。（AAP 2022）",
-        "Δ {gap_mg} mg/dL ({gap_umol} µmol/L) below phototherapy threshold {photo_mg} mg/dL: "
-        "TSB in {window} h. (AAP 2022)",
+        "胆红素接近需要治疗的水平，需要抽血查血清总胆红素。",
+        "The bilirubin is close to the treatment level; a blood test (serum bilirubin) is needed.",
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 仅差 {gap}，{window} 小时内查 TSB。"
+        "（{source}）",
+        "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}; TSB "
+        "within {window} h. ({source})",
     ),
     "gap_2_to_3_4": (
-        "胆红素偏高，请按时复测。",
-        "The bilirubin is raised; measure again on time.",
-        "距光疗阈值 {photo_mg} mg/dL {gap_mg} mg/dL：{window} 小时内复查 TcB 或 TSB。（AAP 2022）",
-        "Δ {gap_mg} mg/dL below phototherapy threshold {photo_mg} mg/dL: TcB or TSB in {window} "
-        "h. (AAP 2022)",
+        "胆红素偏高，需要提前复测。",
+        "The bilirubin is raised and needs measuring again sooner.",
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，{window} 小时内复查 TcB 或 "
+        "TSB。（{source}）",
+        "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}; TcB or "
+        "TSB within {window} h. ({source})",
     ),
     "gap_3_5_to_5_4": (
-        "胆红素在安全范围内，1–2 天后复测。",
-        "The bilirubin is in a safe range; measure again in 1–2 days.",
-        "距光疗阈值 {photo_mg} mg/dL {gap_mg} mg/dL：1–2 天内复查 TcB 或 TSB。（AAP 2022）",
-        "Δ {gap_mg} mg/dL below phototherapy threshold {photo_mg} mg/dL: TcB or TSB in 1–2 days. "
-        "(AAP 2022)",
+        "胆红素低于需要治疗的水平，仍需按时复测。",
+        "The bilirubin is below the treatment level; keep measuring on time.",
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，1–2 天内复查 TcB 或 TSB。"
+        "（{source}）",
+        "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}; TcB or "
+        "TSB in 1–2 days. ({source})",
     ),
     "gap_5_5_to_6_9": (
-        "胆红素在安全范围内，2 天内随访。",
-        "The bilirubin is in a safe range; follow up within 2 days.",
-        "距光疗阈值 {photo_mg} mg/dL {gap_mg} mg/dL，< 72 小时：2 天内随访。（AAP 2022）",
-        "Δ {gap_mg} mg/dL below phototherapy threshold {photo_mg} mg/dL, < 72 h: follow-up within "
-        "2 days. (AAP 2022)",
+        "胆红素低于需要治疗的水平，仍需按时复测。",
+        "The bilirubin is below the treatment level; keep measuring on time.",
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，< 72 小时：2 天内随访。"
+        "（{source}）",
+        "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}, "
+        "< 72 h: follow-up within 2 days. ({source})",
     ),
     "gap_7_or_more": (
-        "胆红素远低于治疗水平，3 天内随访。",
-        "The bilirubin is well below the treatment level; follow up within 3 days.",
-        "距光疗阈值 {photo_mg} mg/dL {gap_mg} mg/dL，< 72 小时：3 天内随访。（AAP 2022）",
-        "Δ {gap_mg} mg/dL below phototherapy threshold {photo_mg} mg/dL, < 72 h: follow-up within "
-        "3 days. (AAP 2022)",
+        "胆红素远低于需要治疗的水平，仍需按时复测。",
+        "The bilirubin is well below the treatment level; keep measuring on time.",
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，< 72 小时：3 天内随访。"
+        "（{source}）",
+        "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}, "
+        "< 72 h: follow-up within 3 days. ({source})",
     ),
     "gap_wide_after_72h": (
-        "胆红素远低于治疗水平。如宝宝仍明显发黄，请咨询医生。",
-        "The bilirubin is well below the treatment level. If your baby still looks very yellow, "
-        "ask your doctor.",
-        "距光疗阈值 {photo_mg} mg/dL {gap_mg} mg/dL，≥ 72 小时：是否随访由临床判断。（AAP 2022）",
-        "Δ {gap_mg} mg/dL below phototherapy threshold {photo_mg} mg/dL at ≥ 72 h: follow-up by "
-        "clinical judgement. (AAP 2022)",
+        "胆红素远低于需要治疗的水平，仍需按时复测，直到黄疸消退。",
+        "The bilirubin is well below the treatment level; keep measuring on time until the "
+        "jaundice fades.",
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，≥ 72 小时：AAP 2022 "
+        "交由临床判断。本项目政策：{window} 小时内复测，直至连续 {falls} 次下降或满 {end_day} 天。",
+        "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold} at "
+        "≥ 72 h: AAP 2022 leaves follow-up to clinical judgement. Programme policy: measure within "
+        "{window} h until {falls} successive falls or day {end_day}.",
     ),
+    "monitoring_ends": (
+        "黄疸在消退，且远低于需要治疗的水平，无需常规复测。如宝宝满 {limit_days} 天时仍有黄疸，"
+        "请再测一次。",
+        "The jaundice is fading and well below the treatment level; no routine measurement is "
+        "needed. If your baby still looks yellow at {limit_days} days, measure once more.",
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，{ended_by}。本项目政策："
+        "停止常规监测，满 {limit_days} 天时复查是否为迁延性黄疸。",
+        "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}, "
+        "{ended_by}. Programme policy: routine monitoring ends; check for prolonged jaundice at "
+        "{limit_days} days.",
+    ),
+    "no_reading": (
+        "还没有仪器或抽血测得的胆红素值，请测量一次。",
+        "There is no meter or blood-test bilirubin value yet; please measure once.",
+        "尚无 TcB 或 TSB 测量值：{window} 小时内测量。",
+        "No TcB or TSB yet: measure within {window} h.",
+    ),
+    "under_phototherapy": (
+        "宝宝正在接受光疗，请听从医院医生的安排。",
+        "Your baby is having phototherapy; follow the hospital doctors' plan.",
+        "光疗中（{started} 小时开始）：由治疗团队决定复查时间。",
+        "Under phototherapy (started at {started} h): the treating team decides the next "
+        "measurement.",
+    ),
+    "after_phototherapy_check": (
+        "光疗已结束，需要复测，检查有无光疗后反弹。",
+        "Phototherapy has finished; a measurement is needed to check for rebound.",
+        "光疗于 {stopped} 小时停止；{rebound}：停光疗后 {window} 小时内复测（光疗后反弹）。",
+        "Phototherapy stopped at {stopped} h; {rebound}: measure {window} h after stopping "
+        "(rebound).",
+    ),
+    "after_phototherapy_next_day": (
+        "光疗结束后的第二天还需要再测一次。",
+        "One more measurement is needed the day after phototherapy ended.",
+        "光疗后第二天复测（停光疗后 {window} 小时）。",
+        "Measure again the day after phototherapy (at {window} h after stopping).",
+    ),
+    # Outside the guideline: what is missing, then the bound used for urgency.
     "outside_guideline_below_35_weeks": (
         "宝宝是早产儿，需要医生亲自评估。",
         "Your baby was born early and needs a doctor's assessment.",
-        "胎龄 < 35 周：AAP 2022 无适用阈值，需临床评估。参考下限：35 周伴神经毒性风险的光疗阈值 "
-        "{bound_mg} mg/dL。",
-        "Gestational age < 35 weeks: no AAP 2022 threshold applies; clinician review. Lower bound "
-        "used: 35-week with-risk phototherapy threshold {bound_mg} mg/dL.",
+        "胎龄 < 35 周：AAP 2022 无适用阈值，需临床评估；医生可为该婴儿设定阈值。{window} 小时内复测。",
+        "Gestational age < 35 weeks: no AAP 2022 threshold applies; clinician review, and a "
+        "clinician may set this infant's thresholds. Measure again within {window} h.",
     ),
     "outside_guideline_gestational_age_missing": (
         "缺少宝宝的胎龄信息，需要医生评估。",
         "Your baby's gestational age is missing; a doctor needs to assess.",
-        "胎龄缺失：无法选择 AAP 2022 阈值，需临床评估并补录胎龄。参考下限：{bound_mg} mg/dL。",
+        "胎龄缺失：无法选择 AAP 2022 阈值，需临床评估并补录胎龄。{window} 小时内复测。",
         "Gestational age missing: no AAP 2022 threshold can be chosen; clinician review, record "
-        "the gestational age. Lower bound used: {bound_mg} mg/dL.",
+        "the gestational age. Measure again within {window} h.",
     ),
     "outside_guideline_birth_time_missing": (
         "缺少宝宝的出生时间，需要医生评估。",
         "Your baby's birth time is missing; a doctor needs to assess.",
-        "出生时间缺失：无法计算小时龄，需临床评估。",
-        "Birth time missing: age in hours unknown; clinician review.",
+        "出生时间缺失：无法计算小时龄，需临床评估并补录出生时间。{window} 小时内复测。",
+        "Birth time missing: age in hours unknown; clinician review, record the birth time. "
+        "Measure again within {window} h.",
     ),
     "outside_guideline_measured_before_birth": (
-        "测量时间有误，请检查。",
-        "The measurement time looks wrong; please check it.",
+        "测量时间有误，需要医生核对。",
+        "The measurement time looks wrong; a doctor will check it.",
         "测量时间早于出生时间：需核对。",
         "Measured before birth: check the times.",
     ),
     "outside_guideline_beyond_neonatal_period": (
-        "宝宝已超过新生儿期，请咨询医生。",
-        "Your baby is past the newborn period; ask your doctor.",
+        "宝宝已超过新生儿期，需要医生评估。",
+        "Your baby is past the newborn period; a doctor needs to assess.",
         "超过 28 天：AAP 2022 阈值不适用，需临床评估。",
         "Beyond 28 days: AAP 2022 thresholds do not apply; clinician review.",
     ),
-    "no_reading": (
-        "还没有胆红素测量值，请测量一次。",
-        "There is no bilirubin measurement yet; please measure.",
-        "尚无胆红素测量值：仅依据观察评估。",
-        "No bilirubin reading yet: assessed on observations only.",
+    "bound_below": (
+        "医生会根据宝宝的情况决定下一步。",
+        "The doctor will decide the next step for your baby.",
+        "仅供比较，并非该婴儿的阈值：{method} {value} 低于{bound_what} {bound}。",
+        "For comparison only, not this infant's threshold: {method} {value} is below {bound_what}, "
+        "{bound}.",
     ),
-    "outside_guideline": (
-        "需要医生评估。",
-        "A doctor needs to assess.",
-        "指南不适用，需临床评估。",
-        "Guideline does not apply: clinician review.",
+    "bound_phototherapy": (
+        "胆红素已经偏高，需要医院检查。",
+        "The bilirubin is already high and needs a hospital check.",
+        "{method} {value} ≥ {bound_what} {bound}：已高于该婴儿可能的任何光疗阈值，紧急转诊。",
+        "{method} {value} is at or above {bound_what}, {bound}: above any phototherapy threshold "
+        "this infant could have; urgent referral.",
     ),
+    "bound_escalation": (
+        "胆红素已经很高，需要立即治疗。",
+        "The bilirubin is very high and needs treatment now.",
+        "{method} {value} ≥ {bound_what_escalation} {bound_escalation}：急症。",
+        "{method} {value} is at or above {bound_what_escalation}, {bound_escalation}: emergency.",
+    ),
+    "clinician_thresholds": (
+        "医生已为宝宝设定了个人的治疗阈值。",
+        "A doctor has set treatment thresholds for your baby.",
+        "AAP 2022 不适用：使用临床医生为该婴儿设定的阈值（光疗 {threshold}{exchange_part}）；"
+        "差值分级沿用 AAP 2022 随访表（本项目政策）。",
+        "AAP 2022 does not apply: thresholds set by a clinician for this infant are used "
+        "(phototherapy {threshold}{exchange_part}); the gap bands of the AAP 2022 follow-up table "
+        "apply to them (programme policy).",
+    ),
+    # Signals: each may raise the action or bring the next measurement forward.
     "neurotoxicity_risk_not_assessed": (
-        "医生会核实宝宝的其他风险因素。",
+        "医生会核实宝宝的其他危险因素。",
         "Your doctor will check your baby's other risk factors.",
-        "神经毒性风险因素未评估：已按“有风险”较低阈值计算，请核实。",
+        "神经毒性危险因素未评估：已按“有危险因素”的较低阈值计算，请核实。",
         "Neurotoxicity risk factors not assessed: the lower with-risk thresholds were used; please "
         "confirm.",
     ),
     "first_24_hours": (
-        "出生 24 小时内出现黄疸需要尽快抽血检查。",
+        "出生 24 小时内出现黄疸，需要尽快抽血检查。",
         "Jaundice in the first 24 hours needs a blood test within hours.",
-        "出生 24 小时内（{age_h} 小时）：数小时内急查 TSB。",
-        "Within the first 24 hours ({age_h} h): measure TSB urgently, within hours.",
+        "出生 24 小时内（{age} 小时）发现黄疸：{window} 小时内急查 TSB。",
+        "Jaundice within the first 24 hours ({age} h): TSB urgently, within {window} h.",
     ),
     "rapid_rise": (
         "胆红素上升很快，需要医生检查原因。",
         "The bilirubin is rising fast; a doctor needs to find out why.",
-        "上升速度 {rate} mg/dL/h（{over_h} 小时内），≥ {limit} mg/dL/h：疑溶血，查 TSB 及溶血相关检查。",
-        "Rate of rise {rate} mg/dL/h over {over_h} h, ≥ {limit} mg/dL/h: suspect haemolysis; TSB "
-        "and haemolysis work-up.",
+        "上升速度每小时 {rate}（{over} 小时内），≥ 每小时 {limit}：疑溶血，{window} 小时内查 TSB 及"
+        "溶血相关检查。",
+        "Rate of rise {rate} per hour over {over} h, at or above {limit} per hour: suspect "
+        "haemolysis; TSB and haemolysis work-up within {window} h.",
     ),
     "confirm_with_tsb": (
-        "家用仪器读数偏高，需要抽血确认。",
-        "The meter reading is high; a blood test must confirm it.",
-        "经皮值 {value_mg} mg/dL：≥ 15 mg/dL 或距光疗阈值 3 mg/dL 以内，需 TSB 确认。",
-        "TcB {value_mg} mg/dL: at or above 15 mg/dL or within 3 mg/dL of the phototherapy "
-        "threshold; confirm with TSB.",
+        "经皮胆红素读数偏高，需要抽血确认（血清总胆红素）。",
+        "The meter reading is high; a blood test (serum bilirubin) must confirm it.",
+        "TcB {value}：≥ {tcb_limit} 或距光疗阈值 3 mg/dL 以内，{window} 小时内查 TSB 确认。",
+        "TcB {value}: at or above {tcb_limit} or within 3 mg/dL of the phototherapy threshold; "
+        "confirm with TSB within {window} h.",
+    ),
+    "tsb_advice_open": (
+        "之前的抽血结果要求再次抽血复查，家用仪器读数不能代替。",
+        "An earlier blood test asked for another blood test; a meter reading cannot replace it.",
+        "{tsb_age} 小时的 TSB {tsb_value}（{tsb_band}）要求的复查尚未完成：TcB 不能代替 TSB。",
+        "The TSB of {tsb_value} at {tsb_age} h ({tsb_band}) asked for a follow-up that has not "
+        "been done; a TcB does not answer it.",
+    ),
+    "value_needs_confirmation": (
+        "这次的数值看起来不太可能（{why}），请重新测量一次；在确认之前，仍按之前的结果提醒您。",
+        "This value looks unlikely ({why}); please measure again. Until it is confirmed, the "
+        "earlier result still counts.",
+        "{method} {value}，{age} 小时：需确认（{why}），不据此降低处理级别；{window} 小时内复测。",
+        "{method} {value} at {age} h needs confirming ({why}); it lowers nothing. Measure again "
+        "within {window} h.",
+    ),
+    "estimate_at_or_above": (
+        "{kind}很高，可能已达到需要治疗的水平{disclaimer}；医院会抽血确认。",
+        "The {kind} is very high and may have reached the treatment level{disclaimer}; the "
+        "hospital will confirm with a blood test.",
+        "{estimate}，{age} 小时：≥ {line} {line_value}。估测值非测量值，但可能已达该水平：医院查 TSB。",
+        "{estimate} at {age} h: at or above the {line} {line_value}. An estimate is not a "
+        "measurement, but the level may have been reached: TSB at hospital.",
+    ),
+    "estimate_high": (
+        "{kind}显示黄疸可能偏高{disclaimer}，需要用仪器或抽血测量一次。",
+        "The {kind} suggests the jaundice may be high{disclaimer}; it needs a meter or blood-test "
+        "measurement.",
+        "{estimate}，{age} 小时：≥ 15 mg/dL 或距光疗阈值 {threshold} 3 mg/dL 以内。{window} 小时内"
+        "测 TcB 或 TSB。估测值，非测量值。",
+        "{estimate} at {age} h: at or above 15 mg/dL or within 3 mg/dL of the phototherapy "
+        "threshold {threshold}. TcB or TSB within {window} h. An estimate, not a measurement.",
+    ),
+    "estimate_uncertain": (
+        "照片不能排除黄疸偏高（照片估测值仅供筛查，不是测量值），需要用仪器或抽血测量一次。",
+        "The photo cannot rule out high jaundice (a photo estimate only screens; it is not a "
+        "measurement); it needs a meter or blood-test measurement.",
+        "{estimate}，{age} 小时：范围上限在光疗阈值 {threshold} 的 3 mg/dL 以内或 ≥ 15 mg/dL。"
+        "{window} 小时内测 TcB 或 TSB。估测值，非测量值。",
+        "{estimate} at {age} h: the upper end of the range is within 3 mg/dL of the phototherapy "
+        "threshold {threshold} or at or above 15 mg/dL. TcB or TSB within {window} h. An "
+        "estimate, not a measurement.",
+    ),
+    "estimate_outside_guideline": (
+        "需要用仪器或抽血测量一次，并由医生评估{disclaimer}。",
+        "A meter or blood-test measurement is needed, and a doctor's assessment{disclaimer}.",
+        "{estimate}，{age} 小时：AAP 2022 不适用，无阈值可比。需医生评估，{window} 小时内测 TcB 或 "
+        "TSB。估测值，非测量值。",
+        "{estimate} at {age} h: AAP 2022 does not apply, no threshold to compare with. Doctor "
+        "review; TcB or TSB within {window} h. An estimate, not a measurement.",
     ),
     "visual_estimate": (
-        "肉眼观察不能代替测量，请用仪器或抽血测量。",
-        "Looking at the skin is not a measurement; please measure with a meter or a blood test.",
-        "目测估计不是测量值：请测 TcB 或 TSB。",
-        "Visual estimate is not a measurement: measure TcB or TSB.",
+        "肉眼估计不是测量值，请用仪器或抽血测量一次。",
+        "A visual estimate is not a measurement; please measure with a meter or a blood test.",
+        "{estimate}，{age} 小时：非测量值，不作为判断依据；{window} 小时内测 TcB 或 TSB。",
+        "{estimate} at {age} h: not a measurement, nothing is decided on it; TcB or TSB within "
+        "{window} h.",
     ),
     "photo_estimate": (
-        "照片估计黄疸不高（照片只能筛查，不能代替测量）。",
-        "The photo suggests the jaundice is not high (a photo screens; it is not a measurement).",
-        "照片估计 {photo_est} mg/dL（范围 {photo_low}–{photo_high}），{photo_age_h} 小时；光疗阈值 "
-        "{photo_th_mg} mg/dL。仅为筛查，非测量值。",
-        "Photo estimate {photo_est} mg/dL (range {photo_low}–{photo_high}) at {photo_age_h} h; "
-        "phototherapy threshold {photo_th_mg} mg/dL. Screening only, not a measurement.",
-    ),
-    "photo_estimate_uncertain": (
-        "照片不能排除黄疸偏高，请在 {window} 小时内用仪器或抽血测量一次。",
-        "The photo cannot rule out high jaundice: measure with a meter or a blood test within "
-        "{window} hours.",
-        "照片估计 {photo_est} mg/dL（范围上限 {photo_high}），{photo_age_h} 小时：上限在光疗阈值 "
-        "{photo_th_mg} mg/dL 的 3 mg/dL 以内或 ≥ 15 mg/dL。请在 {window} 小时内测 TcB 或 TSB。"
-        "照片估计，非测量值。",
-        "Photo estimate {photo_est} mg/dL (upper end {photo_high}) at {photo_age_h} h: the upper "
-        "end is within 3 mg/dL of the phototherapy threshold {photo_th_mg} mg/dL or ≥ 15 mg/dL. "
-        "TcB or TSB within {window} h. Photo estimate, not a measurement.",
-    ),
-    "photo_estimate_high": (
-        "照片显示黄疸可能偏高，请在 {window} 小时内用仪器或抽血测量，并联系社区医生。",
-        "The photo suggests the jaundice may be high: measure with a meter or a blood test within "
-        "{window} hours and contact your community doctor.",
-        "照片估计 {photo_est} mg/dL（范围 {photo_low}–{photo_high}），{photo_age_h} 小时：在光疗阈值 "
-        "{photo_th_mg} mg/dL 的 3 mg/dL 以内或 ≥ 15 mg/dL。请安排 {window} 小时内测 TcB 或 TSB。"
-        "照片估计，非测量值。",
-        "Photo estimate {photo_est} mg/dL (range {photo_low}–{photo_high}) at {photo_age_h} h: "
-        "within 3 mg/dL of the phototherapy threshold {photo_th_mg} mg/dL or ≥ 15 mg/dL. Arrange "
-        "TcB or TSB within {window} h. Photo estimate, not a measurement.",
-    ),
-    "photo_estimate_outside_guideline": (
-        "请在 {window} 小时内用仪器或抽血测量，并联系社区医生。",
-        "Measure with a meter or a blood test within {window} hours and contact your community "
-        "doctor.",
-        "照片估计 {photo_est} mg/dL（范围 {photo_low}–{photo_high}），{photo_age_h} 小时：AAP 2022 "
-        "不适用，无阈值可比。需医生评估，{window} 小时内测 TcB 或 TSB。照片估计，非测量值。",
-        "Photo estimate {photo_est} mg/dL (range {photo_low}–{photo_high}) at {photo_age_h} h: "
-        "AAP 2022 does not apply, no threshold to compare with. Doctor review; TcB or TSB within "
-        "{window} h. Photo estimate, not a measurement.",
+        "照片估测值不高（照片估测值仅供筛查，不是测量值），请按原计划测量。",
+        "The photo estimate is not high (a photo estimate only screens; it is not a "
+        "measurement); measure as planned.",
+        "{estimate}，{age} 小时；光疗阈值 {threshold}。仅供筛查，非测量值，不改变随访计划。",
+        "{estimate} at {age} h; phototherapy threshold {threshold}. Screening only, not a "
+        "measurement; the follow-up plan stands.",
     ),
     "pale_stool": (
-        "大便颜色偏浅，可能是肝胆问题，请今天联系医生。",
-        "Pale stools can mean a liver problem. Contact your doctor today.",
-        "浅色大便：疑胆道闭锁，数日内转诊（手术宜在约 60 天前）。",
-        "Pale stools: possible biliary atresia; refer within days (surgery before about 60 days).",
+        "宝宝大便颜色变浅（发白），可能是肝胆问题，请今天联系医生。",
+        "Pale (whitish) stools can mean a liver problem. Contact your doctor today.",
+        "{age} 小时报告大便颜色变浅：疑胆道闭锁，数日内转诊（手术宜在约 60 天前）。",
+        "Pale stools reported at {age} h: possible biliary atresia; refer within days (surgery "
+        "before about 60 days).",
     ),
     "encephalopathy_signs": (
         "宝宝吃奶差、嗜睡、尖声哭叫或身体后仰是危险信号，请立即去医院。",
         "Poor feeding, sleepiness, a high-pitched cry or arching are danger signs. Go to hospital "
         "now.",
-        "报告体征：{signs}。可能为急性胆红素脑病：无论数值均为急症。",
-        "Reported signs: {signs}. Possible acute bilirubin encephalopathy: an emergency whatever "
-        "the number.",
+        "{age} 小时报告：{signs}。可能为急性胆红素脑病：无论数值均为急症。",
+        "Reported at {age} h: {signs}. Possible acute bilirubin encephalopathy: an emergency "
+        "whatever the number.",
     ),
     "weight_loss": (
         "宝宝体重下降较多，可能吃奶不够，请联系医生。",
         "Your baby has lost a lot of weight and may not be feeding enough. Contact your doctor.",
-        "体重较出生下降 {loss}%（> 10%）：摄入不足。",
+        "体重较出生体重下降 {loss}%（> 10%）：摄入不足。",
         "Weight {loss}% below birth weight (> 10%): suboptimal intake.",
     ),
     "prolonged_jaundice": (
         "黄疸持续时间较长，请联系医生做进一步检查。",
         "The jaundice has lasted a long time; contact your doctor for more tests.",
-        "黄疸持续 ≥ {limit_days} 天：查总胆红素及直接（结合）胆红素。",
-        "Jaundice at ≥ {limit_days} days: measure total and direct (conjugated) bilirubin.",
+        "满 {limit_days} 天仍有黄疸（迁延性黄疸）：查总胆红素及直接（结合）胆红素。",
+        "Jaundice at {limit_days} days or more (prolonged jaundice): measure total and direct "
+        "(conjugated) bilirubin.",
     ),
+    # The risk model beside the guideline (risk_model/serving.py): raise-only.
     "model_watch": (
-        "根据宝宝近来的读数，黄疸可能继续升高，请在 {next_h} 小时内再测一次。",
-        "From your baby's recent readings the jaundice may keep rising: measure again within {next_h} hours.",
-        "风险模型：72 小时内达光疗阈值的概率 {probability}（≥ 观察线 {cut}），提前复测。主要因素：{drivers}。",
-        "Risk model: {probability} probability of reaching the phototherapy threshold within 72 h (≥ watch line {cut}); repeat sooner. Mainly: {drivers}.",
+        "根据宝宝近来的读数，黄疸可能继续升高，需要提前复测。",
+        "From your baby's recent readings the jaundice may keep rising; it needs measuring "
+        "again sooner.",
+        "风险模型：72 小时内血清胆红素达光疗阈值的概率 {probability}（≥ 观察线 {cut}），{window} 小时内"
+        "复测。主要因素：{drivers}。",
+        "Risk model: {probability} probability that the serum bilirubin reaches the phototherapy "
+        "threshold within 72 h (at or above the watch line {cut}); measure within {window} h. "
+        "Mainly: {drivers}.",
     ),
     "model_review": (
         "根据宝宝近来的读数，几天内可能需要治疗，请今天联系社区医生。",
-        "From your baby's recent readings treatment may be needed in the next few days: contact your community doctor today.",
-        "风险模型：72 小时内达光疗阈值的概率 {probability}（≥ {cut}），今日需医生评估。主要因素：{drivers}。",
-        "Risk model: {probability} probability of reaching the phototherapy threshold within 72 h (≥ {cut}); doctor review today. Mainly: {drivers}.",
+        "From your baby's recent readings treatment may be needed in the next few days: contact "
+        "your community doctor today.",
+        "风险模型：72 小时内血清胆红素达光疗阈值的概率 {probability}（≥ {cut}），今日需医生评估，"
+        "{window} 小时内复测。主要因素：{drivers}。",
+        "Risk model: {probability} probability that the serum bilirubin reaches the phototherapy "
+        "threshold within 72 h (at or above {cut}); doctor review today, measure within {window} h. "
+        "Mainly: {drivers}.",
     ),
 }
 
 # What pushed the model's probability up, one phrase per feature group (clinician-facing).
-# Placeholders are the row's feature values, preformatted.
 DRIVER_TEXTS: dict[str, tuple[str, str]] = {
     "level": (
-        "距光疗阈值 {gap} mg/dL（列线图位置 z={z}）",
-        "{gap} mg/dL below the phototherapy threshold (nomogram z={z})",
+        "距光疗阈值 {gap}（列线图位置 z={z}）",
+        "{gap} below the phototherapy threshold (nomogram z={z})",
     ),
-    "rise": ("上升 {rise} mg/dL/h（间隔 {since} h）", "rising {rise} mg/dL/h over {since} h"),
+    "rise": ("每小时上升 {rise}（间隔 {since} 小时）", "rising {rise} per hour over {since} h"),
     "age": ("日龄 {age} 小时", "age {age} h"),
     "gestation": ("胎龄 {ga} 周、出生体重 {bw} g", "gestation {ga} weeks, birth weight {bw} g"),
     "haemolysis": (
-        "溶血风险（G6PD 缺乏或同族免疫）",
+        "溶血风险（G6PD 缺乏症或同族免疫性溶血病）",
         "haemolysis risk (G6PD deficiency or isoimmune)",
     ),
     "family": ("父母或兄姐曾需光疗", "a parent or sibling needed phototherapy"),
-    "intake": ("喂养（纯母乳或摄入不足）", "feeding (exclusive breastfeeding or poor intake)"),
-    "weight_loss": ("体重下降 {loss}%", "weight loss {loss}%"),
+    "intake": ("喂养（纯母乳喂养或摄入不足）", "feeding (exclusive breastfeeding or poor intake)"),
+    "weight_loss": ("较出生体重下降 {loss}%", "weight loss {loss}%"),
     "bruising": ("头皮血肿或明显瘀伤", "scalp haematoma or bruising"),
-    "method": ("测量方法", "measurement method"),
-    "photo": ("照片估计 {photo} mg/dL", "photo estimate {photo} mg/dL"),
+    "method": ("测量方法（{method}）", "measurement method ({method})"),
+    "photo": ("照片估测值 {photo}", "photo estimate {photo}"),
 }
 
-METHOD_NAMES = {"tcb": "TcB", "tsb": "TSB", "visual": "visual"}
+METHOD_NAMES = {
+    ZH: {
+        "tcb": "经皮胆红素（TcB）",
+        "tsb": "血清总胆红素（TSB）",
+        "visual": "肉眼估计",
+        "photo": "照片估测值",
+    },
+    EN: {"tcb": "TcB", "tsb": "TSB", "visual": "visual estimate", "photo": "photo estimate"},
+}
+SIGN_NAMES = {
+    ZH: {
+        "poor_feeding": "吃奶差",
+        "lethargy": "嗜睡、难以唤醒",
+        "high_pitched_cry": "尖声哭叫",
+        "arching": "颈部或背部后仰（角弓反张）",
+    },
+    EN: {
+        "poor_feeding": "poor feeding",
+        "lethargy": "lethargy, hard to wake",
+        "high_pitched_cry": "high-pitched cry",
+        "arching": "arching of neck or back",
+    },
+}
+WHY_CONFIRM = {
+    ZH: {
+        "unit_suspect": "单位可能有误，数值像是 mg/dL",
+        "implausible_fall": "比上次测量下降得过快",
+        "implausible_rise": "比上次测量上升得过快",
+    },
+    EN: {
+        "unit_suspect": "the unit looks wrong: the number looks like mg/dL",
+        "implausible_fall": "it fell faster than possible since the last measurement",
+        "implausible_rise": "it rose faster than possible since the last measurement",
+    },
+}
+BANDS = {
+    ZH: {
+        "gap_under_2": "距光疗阈值 < 2 mg/dL",
+        "at_or_above_phototherapy": "≥ 光疗阈值",
+        "at_or_above_escalation": "≥ 升级治疗阈值",
+    },
+    EN: {
+        "gap_under_2": "less than 2 mg/dL below the phototherapy threshold",
+        "at_or_above_phototherapy": "at or above the phototherapy threshold",
+        "at_or_above_escalation": "at or above escalation of care",
+    },
+}
+REBOUND = {
+    ZH: {
+        "gestation_below_38_weeks": "胎龄 < 38 周",
+        "started_before_48_hours": "48 小时龄前开始光疗",
+        "haemolysis": "溶血",
+        None: "无光疗后反弹危险因素",
+        "some": "有光疗后反弹危险因素（{risks}）",
+    },
+    EN: {
+        "gestation_below_38_weeks": "gestation below 38 weeks",
+        "started_before_48_hours": "phototherapy started before 48 h",
+        "haemolysis": "haemolysis",
+        None: "no rebound risk factor",
+        "some": "rebound risk factors ({risks})",
+    },
+}
+WORDS = {
+    ZH: {
+        "aap2022": "AAP 2022",
+        "clinician": "临床医生设定的阈值",
+        "phototherapy": "光疗阈值",
+        "escalation": "升级治疗阈值",
+        "ended_by_falls": "已连续 {falls} 次下降",
+        "ended_by_age": "已满 {end_day} 天",
+        "bound": "35 周伴神经毒性危险因素曲线在 {age} 小时的光疗阈值",
+        "bound_escalation": "35 周伴神经毒性危险因素曲线在 {age} 小时的升级治疗阈值",
+        "bound_any_age": "该婴儿可能所在曲线在任何小时龄的最高光疗阈值",
+        "bound_any_age_escalation": "任何小时龄的最高升级治疗阈值",
+        "range": "，范围 {low}–{high} mg/dL",
+        "photo_disclaimer": "（照片估测值仅供筛查，不是测量值）",
+        "visual_disclaimer": "（肉眼估计不是测量值）",
+        "exchange_part": "，换血 {exchange}",
+        "per_hour": "{umol} μmol/L（{mg} mg/dL）",
+        "none": "—",
+        "sep": "；",
+    },
+    EN: {
+        "aap2022": "AAP 2022",
+        "clinician": "thresholds set by a clinician",
+        "phototherapy": "phototherapy threshold",
+        "escalation": "escalation-of-care threshold",
+        "ended_by_falls": "{falls} successive falls",
+        "ended_by_age": "day {end_day} reached",
+        "bound": "the 35-week with-risk phototherapy threshold at {age} h",
+        "bound_escalation": "the 35-week with-risk escalation threshold at {age} h",
+        "bound_any_age": "the highest phototherapy threshold, at any age, of the curves this "
+        "infant could be on",
+        "bound_any_age_escalation": "the highest escalation threshold at any age",
+        "range": ", range {low}–{high} mg/dL",
+        "photo_disclaimer": " (a photo estimate only screens; it is not a measurement)",
+        "visual_disclaimer": " (a visual estimate is not a measurement)",
+        "exchange_part": ", exchange {exchange}",
+        "per_hour": "{mg} mg/dL ({umol} µmol/L)",
+        "none": "—",
+        "sep": "; ",
+    },
+}
+PARENT_KIND = {
+    ZH: {"visual": "肉眼估计", "photo": "照片估测值"},
+    EN: {"visual": "visual estimate", "photo": "photo estimate"},
+}
 
 
-def _fmt_mg(value) -> str:
-    return "?" if value is None else f"{value:.1f}"
+def both_units(mg_dl: Decimal | float, umol_l: int, language: str) -> str:
+    """A bilirubin value as shown: µmol/L first in Chinese, mg/dL first in English."""
+    mg = f"{Decimal(mg_dl):.1f}" if isinstance(mg_dl, Decimal) else f"{mg_dl:.1f}"
+    if language == ZH:
+        return f"{umol_l} μmol/L（{mg} mg/dL）"
+    return f"{mg} mg/dL ({umol_l} µmol/L)"
 
 
-def _context(ctx: dict) -> dict:
-    window = ctx.get("next_measurement_hours")
-    values = {
-        "method": METHOD_NAMES.get(ctx.get("method"), "?"),
-        "value_mg": _fmt_mg(ctx.get("value_mg_dl")),
-        "value_umol": ctx.get("value_umol_l", "?"),
-        "age_h": _fmt_mg(ctx.get("age_hours")),
-        "photo_mg": _fmt_mg(ctx.get("phototherapy_mg_dl")),
-        "esc_mg": _fmt_mg(ctx.get("escalation_mg_dl")),
-        "exch_mg": _fmt_mg(ctx.get("exchange_mg_dl")),
-        "gap_mg": _fmt_mg(ctx.get("gap_mg_dl")),
-        "gap_umol": ctx.get("gap_umol_l", "?"),
-        "bound_mg": _fmt_mg(ctx.get("bound_phototherapy_mg_dl")),
-        "next_h": "?" if window is None else f"{window:g}",
-        "window": ctx.get("window", "?"),
-        "rate": ctx.get("rapid_rise_rate_mg_dl_per_hour", "?"),
-        "limit": ctx.get("rapid_rise_limit_mg_dl_per_hour", "?"),
-        "over_h": ctx.get("rapid_rise_over_hours", "?"),
-        "loss": ctx.get("weight_loss_loss_percent", "?"),
-        "limit_days": ctx.get("prolonged_jaundice_limit_days", "?"),
-        "signs": ", ".join(ctx.get("encephalopathy_signs_signs", [])),
-        "photo_est": _fmt_mg(ctx.get("photo_estimate_mg_dl")),
-        "photo_low": _fmt_mg(ctx.get("photo_low_mg_dl")),
-        "photo_high": _fmt_mg(ctx.get("photo_high_mg_dl")),
-        "photo_age_h": _fmt_mg(ctx.get("photo_age_hours")),
-        "photo_th_mg": _fmt_mg(ctx.get("photo_phototherapy_mg_dl")),
-        "probability": ctx.get("model_probability_text", "?"),
-        "cut": ctx.get("model_cut_text", "?"),
-        "drivers": ctx.get("model_drivers_text", {}),
-    }
-    return defaultdict(lambda: "?", values)
+def _threshold(mg_dl, language: str, unit: str = "mg/dL") -> str:
+    """A threshold in both units, its µmol/L comparable with a value sent in `unit`."""
+    shown = mg_dl_shown(float(mg_dl))
+    return both_units(shown, threshold_umol_l_shown(shown, unit), language)
 
 
-def reason(code: str, ctx: dict) -> dict:
+def _hours(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _window(window) -> str:
+    start, end = window
+    return f"{start:g}–{end:g}" if start else f"{end:g}"
+
+
+def _estimate(detail: dict, language: str) -> str:
+    kind = detail["estimate"]
+    text = f"{METHOD_NAMES[language][kind]} " + both_units(
+        detail["value_mg_dl"], detail["value_umol_l"], language
+    )
+    if kind == "photo" and detail.get("low_mg_dl") is not None:
+        if language == ZH:
+            text = (
+                text[:-1]
+                + WORDS[ZH]["range"].format(
+                    low=f"{detail['low_mg_dl']:.1f}", high=f"{detail['high_mg_dl']:.1f}"
+                )
+                + "）"
+            )
+        else:
+            text = (
+                text[:-1]
+                + WORDS[EN]["range"].format(
+                    low=f"{detail['low_mg_dl']:.1f}", high=f"{detail['high_mg_dl']:.1f}"
+                )
+                + ")"
+            )
+    return text
+
+
+class _Values(dict):
+    """Placeholders filled lazily per language; a missing one is a bug and raises."""
+
+    def __init__(self, build, language):
+        super().__init__()
+        self.build, self.language = build, language
+
+    def __missing__(self, key):
+        value = self.build(key, self.language)
+        self[key] = value
+        return value
+
+
+def _value_builder(result, detail: dict):
+    """Returns build(key, language) for one reason: the assessment's facts and the detail of the
+    signal being explained."""
+    th = result.thresholds
+    m = result.measurement
+    subject = detail if "value_umol_l" in detail and detail.get("kind") == "reading" else m
+
+    # Thresholds beside the value being discussed are written so that its µmol/L compares right.
+    unit = (subject or {}).get("unit_sent", "mg/dL") if "estimate" not in detail else "mg/dL"
+
+    def build(key: str, lang: str) -> str:
+        w = WORDS[lang]
+        if key == "method":
+            return METHOD_NAMES[lang][subject["method"]]
+        if key == "value":
+            return both_units(subject["value_mg_dl"], subject["value_umol_l"], lang)
+        if key == "age":
+            age = detail.get("age_hours", subject["age_hours"] if subject else None)
+            return _hours(age)
+        if key == "threshold":
+            return _threshold(detail.get("threshold_mg_dl", th.phototherapy_mg_dl), lang, unit)
+        if key == "escalation":
+            return _threshold(th.escalation_mg_dl, lang, unit)
+        if key == "exchange":
+            return _threshold(th.exchange_mg_dl, lang, unit)
+        if key == "exchange_part":
+            if th.exchange_mg_dl is None:
+                return ""
+            return w["exchange_part"].format(exchange=_threshold(th.exchange_mg_dl, lang, unit))
+        if key == "gap":
+            return both_units(Decimal(str(result.gap_mg_dl)), result.gap_umol_l, lang)
+        if key == "source":
+            return w[th.source]
+        if key == "window":
+            return _window(detail["window_hours"])
+        if key in ("falls", "end_day", "limit_days"):
+            return str(detail[key])
+        if key == "ended_by":
+            return w["ended_by_" + detail["ended_by"]].format(**detail)
+        if key in ("started", "stopped"):
+            return _hours(detail[f"{key}_age_hours"])
+        if key == "rebound":
+            risks = detail["rebound_risk"]
+            if not risks:
+                return REBOUND[lang][None]
+            return REBOUND[lang]["some"].format(
+                risks=w["sep"].join(REBOUND[lang][r] for r in risks)
+            )
+        if key in ("bound", "bound_escalation"):
+            return _threshold(
+                detail[key + "_mg_dl" if key == "bound" else "bound_escalation_mg_dl"], lang
+            )
+        if key in ("bound_what", "bound_what_escalation"):
+            suffix = "_escalation" if key.endswith("escalation") else ""
+            if detail["bound_any_age"]:
+                return w["bound_any_age" + suffix]
+            return w["bound" + suffix].format(age=_hours(subject["age_hours"]))
+        if key == "tcb_limit":
+            return _threshold(15.0, lang, unit)
+        if key in ("tsb_value", "tsb_age", "tsb_band"):
+            if key == "tsb_value":
+                return both_units(detail["tsb_value_mg_dl"], detail["tsb_value_umol_l"], lang)
+            if key == "tsb_age":
+                return _hours(detail["tsb_age_hours"])
+            return BANDS[lang][detail["tsb_band"]]
+        if key == "why":
+            return WHY_CONFIRM[lang][detail["needs_confirmation"]]
+        if key == "estimate":
+            return _estimate(detail, lang)
+        if key == "kind":
+            return PARENT_KIND[lang][detail["estimate"]]
+        if key == "disclaimer":
+            return w[detail["estimate"] + "_disclaimer"]
+        if key == "line":
+            return w[detail["line"]]
+        if key == "line_value":
+            line = "threshold" if detail["line"] == "phototherapy" else "escalation"
+            return _threshold(detail[line + "_mg_dl"], lang)
+        if key in ("rate", "limit"):
+            mg = detail["rate_mg_dl_per_hour" if key == "rate" else "limit_mg_dl_per_hour"]
+            return w["per_hour"].format(mg=f"{mg:.2f}", umol=f"{mg * 17.1:.1f}")
+        if key == "over":
+            return _hours(detail["over_hours"])
+        if key == "loss":
+            return f"{detail['loss_percent']:.1f}"
+        if key == "signs":
+            return w["sep"].join(SIGN_NAMES[lang][s] for s in detail["signs"])
+        if key in ("probability", "cut"):
+            return detail[key + "_text"]
+        if key == "drivers":
+            return detail["drivers_text"][lang]
+        raise KeyError(key)
+
+    return build
+
+
+def reason(code: str, result, detail: dict | None = None) -> dict:
+    """One reason in both languages, for parents and clinicians."""
     parent_zh, parent_en, doctor_zh, doctor_en = TEXTS[code]
-    values = _context(ctx)
-    drivers = values["drivers"]
-    zh, en = dict(values), dict(values)
-    if isinstance(drivers, dict):  # per-language text of the model's drivers
-        zh["drivers"], en["drivers"] = drivers.get("zh-hans", "?"), drivers.get("en", "?")
-    zh, en = defaultdict(lambda: "?", zh), defaultdict(lambda: "?", en)
+    build = _value_builder(result, detail or {})
+    zh, en = _Values(build, ZH), _Values(build, EN)
     return {
         "code": code,
-        "parent": {"zh-hans": parent_zh.format_map(zh), "en": parent_en.format_map(en)},
-        "clinician": {"zh-hans": doctor_zh.format_map(zh), "en": doctor_en.format_map(en)},
+        "parent": {ZH: parent_zh.format_map(zh), EN: parent_en.format_map(en)},
+        "clinician": {ZH: doctor_zh.format_map(zh), EN: doctor_en.format_map(en)},
+    }
+
+
+def explain(result, base) -> None:
+    """Write the reasons (the action first, then the basis, then each signal) and the one
+    parent message: the action, then what drove it, then what an estimate or an unlikely value
+    asked for — never a sentence that contradicts the action."""
+    action = result.action
+    headline = reason("action_" + action.code, result)
+    explained = [(base.code, base.action, base.detail)]
+    explained += [(code, base.action, base.detail) for code in base.extra_codes]
+    explained += [(s.code, s.action_floor, s.detail) for s in result.signals]
+    reasons = [reason(code, result, detail) for code, _, detail in explained]
+    result.reasons = [headline, *reasons]
+
+    # The parent message: the action, what set it, and an estimate's or a doubtful value's own
+    # request. Reassurance from a lower level never appears beside a higher action.
+    chosen = [
+        next(r for r, (_, floor, _) in zip(reasons, explained, strict=True) if floor == action)
+    ]
+    for r, (code, floor, _) in zip(reasons, explained, strict=True):
+        asks = code.startswith(("estimate_", "visual_estimate", "value_needs", "tsb_advice"))
+        if asks and r not in chosen and (floor == action or floor >= 2 and len(chosen) < 2):
+            chosen.append(r)
+    sentences = [headline["parent"]] + [r["parent"] for r in chosen]
+    result.advice = {
+        lang: ("" if lang == ZH else " ").join(s[lang] for s in sentences) for lang in LANGUAGES
     }
 
 
 def driver_text(group: str, values: dict) -> dict:
     """One driver of the model's probability in both languages, from the row's values."""
     zh, en = DRIVER_TEXTS[group]
-    filled = defaultdict(lambda: "?", values)
-    return {"zh-hans": zh.format_map(filled), "en": en.format_map(filled)}
+    return {ZH: zh.format(**values[ZH]), EN: en.format(**values[EN])}

@@ -25,9 +25,13 @@ from risk_model.guideline import (
     ObservationFacts,
     PhotoFacts,
     ReadingFacts,
+    Signal,
+    raise_with,
 )
 from risk_model.guideline import assess as guideline_assess
 from risk_model.model import TrainedModel
+from risk_model.policy import DEFAULT_POLICY, Policy
+from risk_model.units import UMOL_L_PER_MG_DL, mg_dl_shown
 
 # A feature group is named as a driver only if it moved the probability by at least this much
 # (absolute, 0–1 scale), and at most this many are named.
@@ -60,22 +64,66 @@ class Prediction:
 
 
 def _fmt(value: float, digits: int = 1) -> str:
-    return "?" if value != value else f"{value:.{digits}f}"
+    return f"{value:.{digits}f}"
 
 
-def _driver_values(x: np.ndarray) -> dict:
-    get = {name: x[j] for name, j in _INDEX.items()}
-    return {
-        "gap": _fmt(get["gap_to_phototherapy_mg_dl"]),
+def _present(value: float) -> bool:
+    return value == value  # not NaN
+
+
+# A group is named as a driver only when its facts exist and say what pushes risk up: a rise is
+# named only when the bilirubin rose, a flag only when it is set (issue #12: drivers speak only
+# of data that exist).
+def _driver_applies(group: str, get: dict) -> bool:
+    if group == "rise":
+        return _present(get["rise_mg_dl_per_hour"]) and get["rise_mg_dl_per_hour"] > 0
+    if group == "photo":
+        return _present(get["photo_estimate_mg_dl"])
+    if group == "weight_loss":
+        return _present(get["weight_loss_fraction"]) and get["weight_loss_fraction"] > 0
+    if group == "level":
+        return _present(get["gap_to_phototherapy_mg_dl"])
+    if group in ("age", "gestation", "method"):
+        return True
+    return any(_present(get[name]) and get[name] > 0 for name in features.GROUPS[group])
+
+
+def _driver_values(get: dict) -> dict:
+    """The row's values as the driver texts show them, per language."""
+    gap, rise, photo = (
+        get["gap_to_phototherapy_mg_dl"],
+        get["rise_mg_dl_per_hour"],
+        get["photo_estimate_mg_dl"],
+    )
+    method = "visual" if get["method_visual"] == 1 else "tsb" if get["method_tsb"] == 1 else "tcb"
+    common = {
         "z": _fmt(get["nomogram_position"], 2),
-        "rise": _fmt(get["rise_mg_dl_per_hour"], 2),
-        "since": _fmt(get["hours_since_previous"], 0),
+        "since": _fmt(get["hours_since_previous"], 0)
+        if _present(get["hours_since_previous"])
+        else "",
         "age": _fmt(get["age_hours"], 0),
         "ga": _fmt(get["gestational_age_weeks"], 1),
-        "bw": _fmt(get["birth_weight_g"], 0),
-        "loss": _fmt(get["weight_loss_fraction"] * 100),
-        "photo": _fmt(get["photo_estimate_mg_dl"]),
+        "bw": _fmt(get["birth_weight_g"], 0) if _present(get["birth_weight_g"]) else "",
+        "loss": _fmt(get["weight_loss_fraction"] * 100)
+        if _present(get["weight_loss_fraction"])
+        else "",
     }
+    values = {}
+    for language in R.LANGUAGES:
+        values[language] = {
+            **common,
+            "gap": R.both_units(mg_dl_shown(gap), round(gap * UMOL_L_PER_MG_DL), language)
+            if _present(gap)
+            else "",
+            "rise": R.both_units(round(rise, 2), round(rise * UMOL_L_PER_MG_DL, 1), language)
+            if _present(rise)
+            else "",
+            "photo": R.both_units(mg_dl_shown(photo), round(photo * UMOL_L_PER_MG_DL), language)
+            if _present(photo)
+            else "",
+            "method": R.METHOD_NAMES[language][method],
+        }
+    return values
 
 
 def predict(model: TrainedModel, row: features.Row) -> Prediction:
@@ -104,13 +152,14 @@ def predict(model: TrainedModel, row: features.Row) -> Prediction:
     probabilities = model.probability(batch)
     probability = float(probabilities[0])
     effects = probability - probabilities[1:]
-    values = _driver_values(x)
+    get = {name: x[j] for name, j in _INDEX.items()}
+    values = _driver_values(get)
     drivers = [
         {"factor": group, "effect": round(float(effect), 4), "text": R.driver_text(group, values)}
         for group, effect in sorted(
             zip(_GROUP_COLUMNS, effects, strict=True), key=lambda item: -item[1]
         )
-        if effect >= DRIVER_MIN_EFFECT
+        if effect >= DRIVER_MIN_EFFECT and _driver_applies(group, get)
     ][:DRIVERS_SHOWN]
     return Prediction(
         status="scored",
@@ -121,8 +170,12 @@ def predict(model: TrainedModel, row: features.Row) -> Prediction:
     )
 
 
+def _percent(value: float) -> str:
+    return f"{value:.0%}" if value >= 0.01 else f"{value:.1%}"
+
+
 def apply_safety_rule(result: Assessment, prediction: Prediction) -> None:
-    """Raise (never lower) the engine's action and shorten (never lengthen) the next
+    """Raise (never lower) the engine's action and bring forward (never push back) the next
     measurement from the model's probability. Mutates `result`."""
     result.risk_model = prediction.to_dict()
     if prediction.status != "scored" or prediction.probability < prediction.watch_probability:
@@ -131,25 +184,20 @@ def apply_safety_rule(result: Assessment, prediction: Prediction) -> None:
         floor, code, cut = Action.DOCTOR_REVIEW, "model_review", prediction.review_probability
     else:
         floor, code, cut = Action.REPEAT_SOONER, "model_watch", prediction.watch_probability
-    if floor > result.action:
-        result.action = floor
-    if result.action < Action.URGENT_REFERRAL:  # at referral the hospital measures now
-        window = result.next_measurement_window_hours
-        if window is None or window[1] > MODEL_WINDOW_HOURS[1]:
-            window = MODEL_WINDOW_HOURS
-        result.next_measurement_window_hours = window
-        result.next_measurement_hours = float(window[1])
-    ctx = {
-        "next_measurement_hours": result.next_measurement_hours,
-        "model_probability_text": f"{prediction.probability:.0%}",
-        "model_cut_text": f"{cut:.0%}" if cut >= 0.01 else f"{cut:.1%}",
-        "model_drivers_text": {
-            language: "; ".join(d["text"][language] for d in prediction.drivers) or "—"
+    detail = {
+        "window_hours": MODEL_WINDOW_HOURS,
+        "probability_text": _percent(prediction.probability),
+        "cut_text": _percent(cut),
+        "drivers_text": {
+            language: R.WORDS[language]["sep"].join(d["text"][language] for d in prediction.drivers)
+            or R.WORDS[language]["none"]
             for language in R.LANGUAGES
         },
     }
-    result.reasons[0] = R.reason("action_" + result.action.code, ctx)
-    result.reasons.append(R.reason(code, ctx))
+    # Counted from the moment assessed; it can only bring the next measurement forward.
+    origin = result.basis_age_hours or 0.0
+    window = (origin + MODEL_WINDOW_HOURS[0], origin + MODEL_WINDOW_HOURS[1])
+    raise_with(result, Signal(code, floor, detail, window))
 
 
 def assess(
@@ -161,15 +209,40 @@ def assess(
     model: TrainedModel | None,
     unavailable_reason: str | None = None,
     photos: Sequence[PhotoFacts] = (),
+    at_age_hours: float | None = None,
+    policy: Policy = DEFAULT_POLICY,
 ) -> Assessment:
-    """The guideline's assessment, with the model's probability and the safety rule applied."""
-    result = guideline_assess(infant, reading, previous, observations, photos)
+    """The guideline's assessment, with the model's probability and the safety rule applied.
+
+    The model scores the newest reading. It is not asked where its question is moot or its
+    input untrustworthy: no reading, a value that needs confirming, an infant the guideline
+    already sends to hospital (no "probability of reaching the threshold" once at it).
+    """
+    result = guideline_assess(
+        infant, reading, previous, observations, photos, at_age_hours=at_age_hours, policy=policy
+    )
+    doubtful = reading is not None and (
+        reading.needs_confirmation is not None
+        or (result.trigger or {}).get("needs_confirmation") is not None
+    )
     if reading is None:
         prediction = Prediction(status="not_applicable", reason="no_reading")
+    elif doubtful:
+        prediction = Prediction(status="not_applicable", reason="value_needs_confirmation")
+    elif result.decided_by == "treating_team":  # under phototherapy: not what it learnt from
+        prediction = Prediction(status="not_applicable", reason="under_phototherapy")
     elif model is None:
         prediction = Prediction(status="unavailable", reason=unavailable_reason or "not_loaded")
     else:
-        row = features.compute(infant, reading, previous, observations, photos)
-        prediction = predict(model, row)
+        trusted = [r for r in previous if r.needs_confirmation is None]
+        row = features.compute(infant, reading, trusted, observations, photos)
+        if result.action >= Action.URGENT_REFERRAL:
+            # The features are kept (the outcome the model will learn from); no probability is
+            # asked or shown once the guideline itself sends the infant to hospital.
+            prediction = Prediction(
+                status="not_applicable", reason="guideline_already_acts", features=row.as_dict()
+            )
+        else:
+            prediction = predict(model, row)
     apply_safety_rule(result, prediction)
     return result

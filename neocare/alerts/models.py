@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from neocare.infants.models import Assessment, Infant
+from neocare.infants.models import ActionLevel, Assessment, Infant
 from neocare.network.models import Facility
 
 ACTIVE = ("open", "acknowledged")
@@ -38,8 +38,8 @@ class Alert(models.Model):
     infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="alerts")
     # The centre that must act: the infant's registered centre when the alert opened.
     centre = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="alerts")
-    severity = models.CharField(max_length=16, choices=Assessment.Action.choices)
-    severity_level = models.PositiveSmallIntegerField()
+    severity = models.CharField(max_length=16, choices=ActionLevel.code_choices())
+    severity_level = models.PositiveSmallIntegerField(choices=ActionLevel.choices)
     # The latest assessment that opened or raised the alert.
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)

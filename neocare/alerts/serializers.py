@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from neocare.alerts.models import Alert, Referral
-from neocare.api import StrictSerializer
+from neocare.api import AwareDateTimeField, StrictSerializer
 from neocare.infants.assessments import assessment_latest
 from neocare.infants.serializers import AssessmentSerializer
 from neocare.network.models import Facility
@@ -43,6 +43,8 @@ class AlertSerializer(serializers.ModelSerializer):
     acknowledged_by = serializers.UUIDField(source="acknowledged_by.public_id", allow_null=True)
     resolved_by = serializers.UUIDField(source="resolved_by.public_id", allow_null=True)
     latest_assessment = serializers.SerializerMethodField()
+    # The assessment that opened or last raised the alert, when it is not the latest one.
+    alert_assessment = serializers.SerializerMethodField()
 
     class Meta:
         model = Alert
@@ -65,12 +67,19 @@ class AlertSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_note",
             "latest_assessment",
+            "alert_assessment",
         ]
         read_only_fields = fields
 
     def get_latest_assessment(self, alert: Alert) -> dict | None:
         latest = assessment_latest(alert.infant)
         return AssessmentSerializer(latest).data if latest else None
+
+    def get_alert_assessment(self, alert: Alert) -> dict | None:
+        latest = assessment_latest(alert.infant)
+        if latest is not None and latest.pk == alert.assessment_id:
+            return None
+        return AssessmentSerializer(alert.assessment).data
 
 
 class ResolveSerializer(StrictSerializer):
@@ -95,3 +104,7 @@ class ReferralUpdateSerializer(StrictSerializer):
     treatment = serializers.ChoiceField(
         choices=Referral.Treatment.choices, required=False, allow_blank=True, default=""
     )
+    # Phototherapy goes on the infant's record with its times; its end starts the rebound
+    # follow-up (the start is required with treatment "phototherapy").
+    phototherapy_started_at = AwareDateTimeField(required=False, allow_null=True, default=None)
+    phototherapy_stopped_at = AwareDateTimeField(required=False, allow_null=True, default=None)

@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from neocare.alerts.models import ACTIVE, Alert, Call, Referral
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
-from neocare.infants.models import Assessment, Infant
+from neocare.infants.models import ActionLevel, Assessment, Infant
 from neocare.messaging.notify import notify_alert, notify_escalation, notify_referral
 from neocare.network.models import Facility, User
 
 # Assessments at or above this level open an alert (issue #5: "community doctor review" or worse).
-ALERT_FROM_LEVEL = 3
-EMERGENCY_LEVEL = 5
+ALERT_FROM = ActionLevel.DOCTOR_REVIEW
 
 
 def _audit(*, actor: User | None, alert_or_referral, what: str, reason: str = "") -> None:
@@ -32,14 +31,17 @@ def _audit(*, actor: User | None, alert_or_referral, what: str, reason: str = ""
 
 
 @transaction.atomic
-def alert_raise(*, assessment: Assessment, actor: User) -> Alert | None:
+def alert_raise(
+    *, assessment: Assessment, actor: User | None, announce: bool = True
+) -> Alert | None:
     """Open an alert for this assessment, or raise the infant's active one to its severity.
 
     Called in the transaction that stores the assessment, so a retried upload (which stores
     nothing new) never pages anyone twice. Returns the alert when it was opened or raised,
-    None when nothing changed.
+    None when nothing changed. `announce=False` (a record of the past being loaded) opens and
+    refers without messaging anyone.
     """
-    if assessment.action_level < ALERT_FROM_LEVEL:
+    if assessment.level < ALERT_FROM:
         return None
     infant = assessment.infant
     now = timezone.now()
@@ -61,8 +63,9 @@ def alert_raise(*, assessment: Assessment, actor: User) -> Alert | None:
             active = Alert.objects.select_for_update().get(infant=infant, status__in=ACTIVE)
         else:
             _audit(actor=actor, alert_or_referral=alert, what="opened", reason=alert.severity)
-            notify_alert(alert)
-            _refer_emergency(alert)
+            if announce:
+                notify_alert(alert)
+            _refer_emergency(alert, announce)
             return alert
     if assessment.action_level <= active.severity_level:
         return None
@@ -72,14 +75,15 @@ def alert_raise(*, assessment: Assessment, actor: User) -> Alert | None:
     active.status, active.acknowledged_at, active.acknowledged_by = Alert.Status.OPEN, None, None
     active.save()
     _audit(actor=actor, alert_or_referral=active, what="raised", reason=active.severity)
-    notify_alert(active)
-    _refer_emergency(active)
+    if announce:
+        notify_alert(active)
+    _refer_emergency(active, announce)
     return active
 
 
-def _refer_emergency(alert: Alert) -> None:
+def _refer_emergency(alert: Alert, announce: bool) -> None:
     """The system refers at once for an emergency, unless a referral is already under way."""
-    if alert.severity_level < EMERGENCY_LEVEL:
+    if alert.severity_level < ActionLevel.EMERGENCY:
         return
     if Referral.objects.filter(infant=alert.infant).exclude(status=Referral.Status.CLOSED).exists():
         return
@@ -91,7 +95,8 @@ def _refer_emergency(alert: Alert) -> None:
         reason=_("Automatic referral: the assessment was an emergency."),
     )
     _audit(actor=None, alert_or_referral=referral, what="opened", reason="automatic, emergency")
-    notify_referral(referral)
+    if announce:
+        notify_referral(referral)
 
 
 def _check_active(alert: Alert) -> None:
@@ -208,8 +213,19 @@ REFERRAL_ORDER = [s.value for s in Referral.Status]
 
 
 @transaction.atomic
-def referral_update(*, referral: Referral, by: User, status: str, treatment: str = "") -> Referral:
-    """The receiving hospital's paediatricians move a referral forward, never back."""
+def referral_update(
+    *,
+    referral: Referral,
+    by: User,
+    status: str,
+    treatment: str = "",
+    phototherapy_started_at=None,
+    phototherapy_stopped_at=None,
+) -> Referral:
+    """The receiving hospital's paediatricians move a referral forward, never back.
+
+    Phototherapy is recorded with its start (and its end, now or with a later update): the
+    course goes on the infant's record, and its end starts the rebound follow-up."""
     if by.role != User.Role.PAEDIATRICIAN or by.facility_id != referral.hospital_id:
         raise PermissionDenied(_("Only the receiving hospital's paediatricians update a referral."))
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -221,11 +237,42 @@ def referral_update(*, referral: Referral, by: User, status: str, treatment: str
         )
     if status == Referral.Status.TREATED and treatment not in Referral.Treatment.values:
         raise ValidationError({"treatment": [_("Say which treatment was given.")]})
+    phototherapy = (treatment or referral.treatment) == Referral.Treatment.PHOTOTHERAPY
+    if treatment == Referral.Treatment.PHOTOTHERAPY and phototherapy_started_at is None:
+        raise ValidationError(
+            {"phototherapy_started_at": [_("Give the time phototherapy started.")]}
+        )
+    if (phototherapy_started_at or phototherapy_stopped_at) and not phototherapy:
+        raise ValidationError(
+            {
+                "phototherapy_started_at": [
+                    _("Phototherapy times go with the phototherapy treatment.")
+                ]
+            }
+        )
     referral.status = status
     if treatment:
         referral.treatment = treatment
     referral.save()
     _audit(actor=by, alert_or_referral=referral, what=status, reason=treatment)
+    # infants.services records readings through this module's alerts: imported here, once.
+    from neocare.infants.services import phototherapy_record, phototherapy_stop
+
+    if phototherapy_started_at is not None:
+        phototherapy_record(
+            infant=referral.infant,
+            by=by,
+            started_at=phototherapy_started_at,
+            stopped_at=phototherapy_stopped_at,
+            referral=referral,
+        )
+    elif phototherapy_stopped_at is not None:
+        course = referral.infant.phototherapy.filter(stopped_at__isnull=True).first()
+        if course is None:
+            raise ValidationError(
+                {"phototherapy_stopped_at": [_("No course of phototherapy is running.")]}
+            )
+        phototherapy_stop(course=course, by=by, stopped_at=phototherapy_stopped_at)
     return referral
 
 

@@ -31,7 +31,7 @@ from neocare.audit.services import audit_record
 from neocare.console import stats
 from neocare.console.chart import bilirubin_svg
 from neocare.infants.assessments import assessment_latest
-from neocare.infants.models import Assessment, Infant
+from neocare.infants.models import ActionLevel, Assessment, Infant
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.services import break_glass_open
 from neocare.messaging.models import Message
@@ -103,7 +103,12 @@ class TriageFilter(forms.Form):
     severity = forms.ChoiceField(
         label=gettext_lazy("Severity"),
         required=False,
-        choices=[("", gettext_lazy("all"))] + list(Assessment.Action.choices)[2:],
+        choices=[("", gettext_lazy("all"))]
+        + [
+            c
+            for c in ActionLevel.code_choices()
+            if ActionLevel.from_code(c[0]) >= ActionLevel.DOCTOR_REVIEW
+        ],
     )
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
@@ -189,12 +194,28 @@ class ResolveForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=1000)
 
 
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's own date-and-time picker; the value is local time (Asia/Shanghai)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 class ReferralUpdateForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Referral.Status.choices)
     treatment = forms.ChoiceField(
         label=gettext_lazy("Treatment given"),
         required=False,
         choices=[("", "—")] + list(Referral.Treatment.choices),
+    )
+    # Phototherapy goes on the record with its times: its end starts the rebound follow-up.
+    phototherapy_started_at = forms.DateTimeField(
+        label=gettext_lazy("Phototherapy started"), required=False, widget=LocalDateTimeInput()
+    )
+    phototherapy_stopped_at = forms.DateTimeField(
+        label=gettext_lazy("Phototherapy stopped"), required=False, widget=LocalDateTimeInput()
     )
 
 
@@ -359,12 +380,7 @@ def referral_update(request, referral_id):
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400)
     try:
-        alert_services.referral_update(
-            referral=referral,
-            by=request.user,
-            status=form.cleaned_data["status"],
-            treatment=form.cleaned_data["treatment"],
-        )
+        alert_services.referral_update(referral=referral, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
     return _back(request, "console:referrals")

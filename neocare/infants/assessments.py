@@ -1,16 +1,42 @@
-"""From an infant's stored record to the guideline engine's plain facts, and back.
+"""From an infant's stored record to the guideline engine's plain facts, and the one path after
+every assessment.
 
-The one place that translates Django rows into `risk_model` facts, so training, serving and the
-console (later) read an infant the same way. Every assessment runs the guideline engine and the
-risk model together (`risk_model.serving.assess`): the model may raise the urgency, never lower it.
+`assessment_record` is what readings, observations, photos and phototherapy all call: it
+assesses the infant from the record up to that moment (`risk_model.serving.assess`: the
+guideline engine with the risk model, which may raise the urgency, never lower it), stores the
+assessment and carries out what follows, once, in the caller's transaction — the alert, the
+parents' message, the reminder. Nothing else spells that chain.
 """
 
 from datetime import datetime, timedelta
 
-from neocare.infants.models import Assessment, Infant, Observation, Reading
+from django.conf import settings
+from django.utils import timezone
+
+from neocare.alerts.services import alert_raise
+from neocare.infants.models import (
+    ActionLevel,
+    Assessment,
+    Infant,
+    Observation,
+    Phototherapy,
+    Reading,
+)
 from neocare.infants.risk import current_model
+from neocare.messaging.notify import notify_assessment
+from neocare.messaging.reminders import reminder_schedule
+from neocare.network.models import User
 from risk_model.features import PHOTO_FEATURE_HOURS
-from risk_model.guideline import InfantFacts, Method, ObservationFacts, PhotoFacts, ReadingFacts
+from risk_model.guideline import (
+    ClinicianThresholds,
+    InfantFacts,
+    Method,
+    ObservationFacts,
+    PhotoFacts,
+    PhototherapyFacts,
+    ReadingFacts,
+)
+from risk_model.policy import Policy
 from risk_model.serving import assess
 
 METHODS = {
@@ -19,14 +45,30 @@ METHODS = {
     Reading.Method.TSB_LAB: Method.TSB,
     Reading.Method.VISUAL: Method.VISUAL,
 }
-# How many of the latest readings the engine is shown. Ample for the rate of rise: even a reading
-# every hour leaves a day of history.
+# How many of the latest readings the engine is shown. Ample for the rate of rise, the falls
+# that end monitoring and a TSB whose advice is still in force: even a reading every hour
+# leaves a day of history.
 HISTORY_READINGS = 24
 STOOL_PALE = {Observation.StoolColour.PALE: True, Observation.StoolColour.NORMAL: False}
 
 
+def clinical_policy() -> Policy:
+    """The programme's policies as configured (settings.CLINICAL_POLICY)."""
+    return Policy(**settings.CLINICAL_POLICY)
+
+
 def infant_facts(infant: Infant) -> InfantFacts:
     factors = infant.neurotoxicity_risk_factors
+    threshold = infant.clinician_thresholds.order_by("-set_at", "-id").first()
+    courses = tuple(
+        PhototherapyFacts(
+            started_age_hours=infant.age_hours_at(course.started_at),
+            stopped_age_hours=None
+            if course.stopped_at is None
+            else infant.age_hours_at(course.stopped_at),
+        )
+        for course in infant.phototherapy.order_by("started_at", "id")
+    )
     return InfantFacts(
         gestational_age_weeks=infant.gestational_age_weeks,
         gestational_age_days=infant.gestational_age_days,
@@ -35,6 +77,10 @@ def infant_facts(infant: Infant) -> InfantFacts:
         feeding=infant.feeding,
         neurotoxicity_factors=None if factors is None else tuple(factors),
         hyperbilirubinemia_factors=tuple(infant.hyperbilirubinemia_risk_factors or ()),
+        clinician_thresholds=None
+        if threshold is None
+        else ClinicianThresholds(threshold.phototherapy_mg_dl, threshold.exchange_mg_dl),
+        phototherapy=courses,
     )
 
 
@@ -44,6 +90,7 @@ def reading_facts(infant: Infant, reading: Reading) -> ReadingFacts:
         value=float(reading.value_as_sent),
         unit=reading.unit_as_sent,
         method=METHODS[reading.method],
+        needs_confirmation=reading.needs_confirmation or None,
     )
 
 
@@ -68,88 +115,88 @@ def photo_facts(infant: Infant, photo) -> PhotoFacts:
     )
 
 
-def _recent_photo_estimates(infant: Infant, basis_at: datetime) -> list[PhotoFacts]:
-    """Usable photo estimates of the PHOTO_FEATURE_HOURS up to the basis instant: the model's
-    photo feature, and (when no reading came after) the guideline's photo signal."""
+def _recent_photo_estimates(infant: Infant, basis_at: datetime, hours: float) -> list[PhotoFacts]:
+    """Usable photo estimates of the `hours` up to the basis instant: the model's photo
+    feature, and (while no measurement came after) the guideline's estimate signal."""
     from neocare.photos.models import Photo  # photos depends on infants, not the reverse
 
     photos = infant.photos.filter(
         status=Photo.Status.USABLE,
         taken_at__lte=basis_at,
-        taken_at__gte=basis_at - timedelta(hours=PHOTO_FEATURE_HOURS),
+        taken_at__gte=basis_at - timedelta(hours=hours),
     )
     return [photo_facts(infant, p) for p in photos]
 
 
-def _basis(reading, observation, photo) -> datetime:
+def _basis(reading, observation, photo, phototherapy) -> datetime:
     if reading is not None:
         return reading.measured_at
     if observation is not None:
         return observation.observed_at
-    return photo.taken_at
+    if photo is not None:
+        return photo.taken_at
+    # A course that stopped is assessed at its end (rebound follow-up), one that started at
+    # its start.
+    return phototherapy.stopped_at or phototherapy.started_at
 
 
-def assessment_create(
+def _assessment_store(
     *,
     infant: Infant,
-    reading: Reading | None = None,
-    observation: Observation | None = None,
-    photo=None,
+    reading: Reading | None,
+    observation: Observation | None,
+    photo,
+    phototherapy: Phototherapy | None,
 ) -> Assessment:
-    """Assess the infant at a new reading, observation or usable photo, from the record up to
-    that moment.
+    """Assess the infant from the record up to the basis instant and store the result.
 
-    Only what was measured or observed at or before the basis instant is used (a reading synced
-    late is judged on what came before it, not after). Called inside the transaction that
-    creates the reading or observation (or records the photo's analysis), so both commit
-    together.
+    Only what was measured or observed at or before that instant is used (a reading synced
+    late is judged on what came before it, not after). A reading's plausibility verdict is
+    kept on the reading: later assessments do not let a doubtful value lower anything.
     """
-    basis_at = _basis(reading, observation, photo)
+    basis_at = _basis(reading, observation, photo, phototherapy)
+    policy = clinical_policy()
     triggered_by_reading = reading is not None
-    # The engine needs only recent readings (the rate of rise looks at the latest one at least
-    # an hour earlier); a bounded window keeps one POST cheap however long the history grows.
+    # The engine needs only recent readings; a bounded window keeps one POST cheap however
+    # long the history grows.
     recent = infant.readings.filter(measured_at__lte=basis_at).order_by("-measured_at", "-id")
     readings = list(reversed(recent[:HISTORY_READINGS]))
-    if reading is None:
-        reading = readings[-1] if readings else None
-    # Every reading fetched is at or before `reading` (the query stops at the basis instant).
-    previous = [reading_facts(infant, r) for r in readings if r.pk != reading.pk]
+    newest = reading if reading is not None else (readings[-1] if readings else None)
+    previous = [reading_facts(infant, r) for r in readings if newest is None or r.pk != newest.pk]
     observations = [
         observation_facts(infant, o)
         for o in infant.observations.filter(observed_at__lte=basis_at).order_by("observed_at")
     ]
     model, unavailable = current_model()
+    photo_hours = max(PHOTO_FEATURE_HOURS, policy.estimate_valid_hours)
     result = assess(
         infant_facts(infant),
-        reading_facts(infant, reading) if reading else None,
+        reading_facts(infant, newest) if newest else None,
         previous,
         observations,
         model=model,
         unavailable_reason=unavailable,
-        photos=_recent_photo_estimates(infant, basis_at),
+        photos=_recent_photo_estimates(infant, basis_at, photo_hours),
+        at_age_hours=None if triggered_by_reading else infant.age_hours_at(basis_at),
+        policy=policy,
     )
-    hours = result.next_measurement_hours
-    due = None
-    if hours is not None and (reading is not None or photo is not None):
-        # The guideline's window counts from the reading; a photo's from the photo, and it may
-        # bring the time already set forward, never push it back.
-        due = (photo.taken_at if photo is not None else reading.measured_at) + timedelta(
-            hours=hours
-        )
-    if photo is not None:
-        earlier = assessment_latest(infant)
-        if earlier is not None and earlier.next_measurement_at is not None:
-            due = min(filter(None, (due, earlier.next_measurement_at)))
+    if triggered_by_reading:
+        verdict = (result.trigger or {}).get("needs_confirmation") or ""
+        if verdict != reading.needs_confirmation:
+            reading.needs_confirmation = verdict
+            reading.save(update_fields=["needs_confirmation"])
+    due_age = result.next_measurement_due_age_hours
     prediction = result.risk_model or {}
     return Assessment.objects.create(
         infant=infant,
-        reading=reading if triggered_by_reading else None,
+        reading=reading,
         observation=observation,
         photo=photo,
+        phototherapy=phototherapy,
         basis_at=basis_at,
         action=result.action.code,
         action_level=int(result.action),
-        next_measurement_at=due,
+        next_measurement_at=None if due_age is None else infant.birth_at + timedelta(hours=due_age),
         result=result.to_dict(),
         guideline_version=result.guideline_version,
         risk_probability=prediction.get("probability"),
@@ -157,5 +204,50 @@ def assessment_create(
     )
 
 
+def assessment_record(
+    *,
+    infant: Infant,
+    actor: User | None,
+    reading: Reading | None = None,
+    observation: Observation | None = None,
+    photo=None,
+    phototherapy: Phototherapy | None = None,
+    announce: bool = True,
+) -> Assessment:
+    """Assess the infant at a new reading, observation, usable photo or phototherapy change,
+    store it, and carry out what follows — once, inside the caller's transaction.
+
+    - The assessment that is now the infant's latest opens or raises the alert, tells the
+      parents what it means, and sets the next reminder. Texts speak relative to now: a next
+      measurement already due is "now", never a time in the past.
+    - A late entry (measured more than LATE_ENTRY_AFTER_MINUTES before it arrived) is history:
+      it updates the record and the chart; the parents are texted about it only when it sends
+      the infant to hospital. An entry older than the latest assessment changes nothing but
+      the record — unless it reaches hospital level, when the doctors' alert still opens.
+    - `announce=False` loads a record of the past (demo data): alerts are opened on what it
+      says, but nobody is messaged and no reminder falls due in the past.
+    """
+    now = timezone.now()
+    assessment = _assessment_store(
+        infant=infant,
+        reading=reading,
+        observation=observation,
+        photo=photo,
+        phototherapy=phototherapy,
+    )
+    current = assessment_latest(infant).pk == assessment.pk
+    late = now - assessment.basis_at > timedelta(minutes=settings.LATE_ENTRY_AFTER_MINUTES)
+    if current or assessment.level >= ActionLevel.URGENT_REFERRAL:
+        alert_raise(assessment=assessment, actor=actor, announce=announce)
+    if not current:
+        return assessment
+    told = announce and (not late or assessment.level >= ActionLevel.URGENT_REFERRAL)
+    if told:
+        notify_assessment(assessment, now=now)
+    reminder_schedule(assessment, now=now, told=told, announce=announce)
+    return assessment
+
+
 def assessment_latest(infant: Infant) -> Assessment | None:
+    """The infant's newest assessment by the moment it was about: what counts now."""
     return infant.assessments.order_by("-basis_at", "-id").first()

@@ -8,7 +8,32 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from neocare.network.models import Facility
-from risk_model.units import Unit
+from risk_model.guideline import Action as GuidelineAction
+from risk_model.units import Unit, to_mg_dl
+
+
+class ActionLevel(models.IntegerChoices):
+    """The guideline's action scale (`risk_model.guideline.Action`), spelled once for Django:
+    alerts, messages and the console compare these members, never literal levels."""
+
+    ROUTINE = GuidelineAction.ROUTINE, _("routine follow-up")
+    REPEAT_SOONER = GuidelineAction.REPEAT_SOONER, _("repeat measurement sooner")
+    DOCTOR_REVIEW = GuidelineAction.DOCTOR_REVIEW, _("community doctor review today")
+    URGENT_REFERRAL = GuidelineAction.URGENT_REFERRAL, _("urgent hospital referral")
+    EMERGENCY = GuidelineAction.EMERGENCY, _("emergency")
+
+    @property
+    def code(self) -> str:
+        return GuidelineAction(self.value).code
+
+    @classmethod
+    def code_choices(cls) -> list[tuple[str, str]]:
+        """(code, label) pairs for the columns that store the code ("doctor_review")."""
+        return [(level.code, level.label) for level in cls]
+
+    @classmethod
+    def from_code(cls, code: str) -> "ActionLevel":
+        return cls[code.upper()]
 
 
 class NeurotoxicityRiskFactor(models.TextChoices):
@@ -157,6 +182,14 @@ class Channel(models.TextChoices):
     SYNC = "sync", _("offline batch sync")
 
 
+class NeedsConfirmation(models.TextChoices):
+    """Why a reading needs confirming (risk_model.guideline.plausibility)."""
+
+    UNIT_SUSPECT = "unit_suspect", _("the unit looks wrong (the number looks like mg/dL)")
+    IMPLAUSIBLE_FALL = "implausible_fall", _("fell faster than possible since the last value")
+    IMPLAUSIBLE_RISE = "implausible_rise", _("rose faster than possible since the last value")
+
+
 class Reading(models.Model):
     class Method(models.TextChoices):
         TCB_HOME = "tcb_home", _("transcutaneous, home meter")
@@ -182,6 +215,11 @@ class Reading(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     device_id = models.CharField(_("device identifier"), max_length=64, blank=True)
     idempotency_key = models.CharField(max_length=64)
+    # The guideline engine's plausibility verdict when the reading arrived (blank: plausible).
+    # A doubtful value is kept and shown, but lowers nothing until a measurement confirms it.
+    needs_confirmation = models.CharField(
+        max_length=24, choices=NeedsConfirmation.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -282,13 +320,6 @@ class Assessment(models.Model):
     after the engine changes.
     """
 
-    class Action(models.TextChoices):
-        ROUTINE = "routine", _("routine follow-up")
-        REPEAT_SOONER = "repeat_sooner", _("repeat measurement sooner")
-        DOCTOR_REVIEW = "doctor_review", _("community doctor review today")
-        URGENT_REFERRAL = "urgent_referral", _("urgent hospital referral")
-        EMERGENCY = "emergency", _("emergency")
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="assessments")
     reading = models.OneToOneField(
@@ -305,12 +336,16 @@ class Assessment(models.Model):
         blank=True,
         related_name="assessment",
     )
-    # The instant assessed: the reading's measured_at, the observation's observed_at or the
-    # photo's taken_at.
+    # A course of phototherapy that started or stopped (issue #12: rebound follow-up).
+    phototherapy = models.ForeignKey(
+        "Phototherapy", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    # The instant assessed: the reading's measured_at, the observation's observed_at, the
+    # photo's taken_at, or when phototherapy started or stopped.
     basis_at = models.DateTimeField()
-    action = models.CharField(max_length=16, choices=Action.choices)
-    # 1 (routine) … 5 (emergency): lets triage order by urgency in SQL.
-    action_level = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=16, choices=ActionLevel.code_choices())
+    # ActionLevel, 1 (routine) … 5 (emergency): lets triage order by urgency in SQL.
+    action_level = models.PositiveSmallIntegerField(choices=ActionLevel.choices)
     # When the next measurement is due, if the guideline names a time; reminders use it.
     next_measurement_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField()
@@ -326,10 +361,29 @@ class Assessment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    reading__isnull=False, observation__isnull=True, photo__isnull=True
+                    reading__isnull=False,
+                    observation__isnull=True,
+                    photo__isnull=True,
+                    phototherapy__isnull=True,
                 )
-                | models.Q(reading__isnull=True, observation__isnull=False, photo__isnull=True)
-                | models.Q(reading__isnull=True, observation__isnull=True, photo__isnull=False),
+                | models.Q(
+                    reading__isnull=True,
+                    observation__isnull=False,
+                    photo__isnull=True,
+                    phototherapy__isnull=True,
+                )
+                | models.Q(
+                    reading__isnull=True,
+                    observation__isnull=True,
+                    photo__isnull=False,
+                    phototherapy__isnull=True,
+                )
+                | models.Q(
+                    reading__isnull=True,
+                    observation__isnull=True,
+                    photo__isnull=True,
+                    phototherapy__isnull=False,
+                ),
                 name="assessment_has_one_basis",
             )
         ]
@@ -340,3 +394,75 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.basis_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def level(self) -> ActionLevel:
+        return ActionLevel(self.action_level)
+
+
+class Phototherapy(models.Model):
+    """A course of phototherapy, recorded by the treating hospital's paediatricians (on the
+    referral or on the record). Its end switches the infant to post-treatment follow-up."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="phototherapy")
+    referral = models.ForeignKey(
+        "alerts.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("phototherapy started at"))
+    stopped_at = models.DateTimeField(_("phototherapy stopped at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stopped_at__isnull=True)
+                | models.Q(stopped_at__gte=models.F("started_at")),
+                name="phototherapy_stops_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"phototherapy of {self.infant} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ClinicianThreshold(models.Model):
+    """Thresholds a paediatrician or district doctor set for an infant the guideline does not
+    cover (below 35 weeks, gestational age unknown). The latest one is used; each is kept."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    infant = models.ForeignKey(
+        Infant, on_delete=models.PROTECT, related_name="clinician_thresholds"
+    )
+    unit_as_sent = models.CharField(max_length=8, choices=Reading.UnitSent.choices)
+    phototherapy_as_sent = models.DecimalField(max_digits=7, decimal_places=2)
+    exchange_as_sent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(exchange_as_sent__isnull=True)
+                | models.Q(exchange_as_sent__gt=models.F("phototherapy_as_sent")),
+                name="clinician_threshold_exchange_above_phototherapy",
+            ),
+        ]
+        indexes = [models.Index(fields=["infant", "-set_at"], name="clinician_threshold_latest")]
+
+    def __str__(self) -> str:
+        return f"thresholds for {self.infant} by {self.set_by}"
+
+    @property
+    def phototherapy_mg_dl(self) -> float:
+        return to_mg_dl(self.phototherapy_as_sent, self.unit_as_sent)
+
+    @property
+    def exchange_mg_dl(self) -> float | None:
+        if self.exchange_as_sent is None:
+            return None
+        return to_mg_dl(self.exchange_as_sent, self.unit_as_sent)

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from neocare.api import AwareDateTimeField, StrictModelSerializer, StrictSerializer
 from neocare.infants.models import (
     STOOL_CARD_NUMBERS,
+    ActionLevel,
     Assessment,
     Guardianship,
     HyperbilirubinemiaRiskFactor,
@@ -128,7 +129,7 @@ class AssessmentSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     basis_at = serializers.DateTimeField(read_only=True)
     next_measurement_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    action = serializers.ChoiceField(choices=Assessment.Action.choices, read_only=True)
+    action = serializers.ChoiceField(choices=ActionLevel.code_choices(), read_only=True)
     action_level = serializers.IntegerField(read_only=True)
     guideline_version = serializers.CharField(read_only=True)
     guideline_applies = serializers.BooleanField(read_only=True)

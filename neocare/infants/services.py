@@ -17,22 +17,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neocare.alerts.services import alert_raise
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
-from neocare.infants.assessments import assessment_create
+from neocare.infants.assessments import assessment_record
 from neocare.infants.models import (
     STOOL_CARD_PALE_NUMBERS,
     BreakGlassAccess,
+    ClinicianThreshold,
     Guardianship,
     Infant,
     Observation,
+    Phototherapy,
     Reading,
 )
-from neocare.messaging.notify import notify_assessment
-from neocare.messaging.reminders import reminder_schedule
 from neocare.network.models import Facility, User
-from risk_model.units import to_umol_l
+from risk_model.tables import AAP_MIN_GA_WEEKS
+from risk_model.units import Unit, to_mg_dl, to_umol_l
 
 
 class IdempotencyConflict(Exception):
@@ -126,6 +126,7 @@ def _record_once(
     time_field: str,
     sent: dict,
     derived: dict,
+    announce: bool = True,
 ) -> Recorded[T]:
     """Create a reading or observation once per (entered_by, idempotency_key).
 
@@ -153,14 +154,14 @@ def _record_once(
                 **sent,
                 **derived,
             )
-            # Assessed in the same transaction: a reading is never stored without what the
-            # guideline said about it.
-            assessment = assessment_create(infant=infant, **{model._meta.model_name: record})
-            # A risky assessment opens (or raises) the centre's alert, parents hear what the
-            # reading means, and the next reminder is set: all in the same transaction.
-            alert_raise(assessment=assessment, actor=entered_by)
-            notify_assessment(assessment)
-            reminder_schedule(assessment)
+            # Assessed in the same transaction, with all that follows (alert, messages,
+            # reminder): a reading is never stored without what the guideline said about it.
+            assessment_record(
+                infant=infant,
+                actor=entered_by,
+                announce=announce,
+                **{model._meta.model_name: record},
+            )
             audit_record(
                 actor=entered_by,
                 infant=infant,
@@ -189,8 +190,11 @@ def reading_record(
     channel: str,
     idempotency_key: str,
     device_id: str = "",
+    announce: bool = True,
 ) -> Recorded[Reading]:
-    """Record one bilirubin reading, or return the original if this key was seen before."""
+    """Record one bilirubin reading, or return the original if this key was seen before.
+
+    `announce=False` loads a record of the past (demo data): see `assessment_record`."""
     return _record_once(
         Reading,
         infant=infant,
@@ -208,6 +212,7 @@ def reading_record(
             "channel": channel,
             "device_id": device_id,
         },
+        announce=announce,
     )
 
 
@@ -391,3 +396,118 @@ def break_glass_open(*, paediatrician: User, infant: Infant, reason: str) -> Bre
         reason=reason,
     )
     return grant
+
+
+# --- Treatment and clinician-set thresholds (issue #12) -----------------------------------------
+@transaction.atomic
+def phototherapy_record(
+    *,
+    infant: Infant,
+    by: User,
+    started_at: datetime,
+    stopped_at: datetime | None = None,
+    referral=None,
+) -> Phototherapy:
+    """A paediatrician records a course of phototherapy (started, and stopped if it has). The
+    infant is assessed at the course's latest event: under treatment the treating team decides;
+    once stopped, the rebound follow-up of DOMAIN.md begins (reminder, parents told)."""
+    if by.role != User.Role.PAEDIATRICIAN:
+        raise PermissionDenied(_("Only paediatricians record phototherapy."))
+    _check_not_in_future("started_at", started_at)
+    if started_at < infant.birth_at:
+        raise ValidationError({"started_at": [_("This time is before the infant's birth.")]})
+    if stopped_at is not None:
+        _check_not_in_future("stopped_at", stopped_at)
+        if stopped_at < started_at:
+            raise ValidationError({"stopped_at": [_("Phototherapy cannot stop before it starts.")]})
+    if (
+        Phototherapy.objects.filter(infant=infant, stopped_at__isnull=True)
+        .exclude(started_at=started_at)
+        .exists()
+    ):
+        raise ValidationError(
+            {"started_at": [_("A course of phototherapy is still running; record its end first.")]}
+        )
+    course, _created = Phototherapy.objects.update_or_create(
+        infant=infant,
+        started_at=started_at,
+        defaults={"stopped_at": stopped_at, "recorded_by": by, "referral": referral},
+    )
+    audit_record(
+        actor=by,
+        infant=infant,
+        action=AuditEvent.Action.CREATE if _created else AuditEvent.Action.UPDATE,
+        object_type="phototherapy",
+        object_id=course.public_id,
+        reason="stopped" if stopped_at else "started",
+    )
+    assessment_record(infant=infant, actor=by, phototherapy=course)
+    return course
+
+
+@transaction.atomic
+def phototherapy_stop(*, course: Phototherapy, by: User, stopped_at: datetime) -> Phototherapy:
+    """The course ended: record when, and start the rebound follow-up."""
+    course = Phototherapy.objects.select_for_update().get(pk=course.pk)
+    if course.stopped_at is not None:
+        raise ValidationError({"stopped_at": [_("This course has already been stopped.")]})
+    return phototherapy_record(
+        infant=course.infant,
+        by=by,
+        started_at=course.started_at,
+        stopped_at=stopped_at,
+        referral=course.referral,
+    )
+
+
+@transaction.atomic
+def clinician_threshold_set(
+    *,
+    infant: Infant,
+    by: User,
+    phototherapy: Decimal,
+    exchange: Decimal | None,
+    unit: str,
+    note: str = "",
+) -> ClinicianThreshold:
+    """A paediatrician or district doctor sets thresholds for an infant AAP 2022 does not cover
+    (below 35 weeks). The engine uses the latest ones from the next assessment on, and says so."""
+    if by.role not in (User.Role.PAEDIATRICIAN, User.Role.DISTRICT_DOCTOR):
+        raise PermissionDenied(_("Only paediatricians and district doctors set thresholds."))
+    if infant.gestational_age_weeks >= AAP_MIN_GA_WEEKS:
+        raise ValidationError(
+            {
+                "phototherapy": [
+                    _(
+                        "This infant is 35 weeks or more: the AAP 2022 thresholds apply and "
+                        "cannot be replaced."
+                    )
+                ]
+            }
+        )
+    ceiling = settings.READING_MAX_MG_DL
+    for field, value in (("phototherapy", phototherapy), ("exchange", exchange)):
+        if value is not None and not 0 < to_mg_dl(value, unit) <= ceiling:
+            raise ValidationError(
+                {field: [_("Give a threshold between 0 and %(mg)d mg/dL.") % {"mg": ceiling}]}
+            )
+    if exchange is not None and exchange <= phototherapy:
+        raise ValidationError(
+            {"exchange": [_("The exchange threshold must be above the phototherapy threshold.")]}
+        )
+    threshold = ClinicianThreshold.objects.create(
+        infant=infant,
+        unit_as_sent=Unit(unit).value,
+        phototherapy_as_sent=phototherapy,
+        exchange_as_sent=exchange,
+        note=note.strip(),
+        set_by=by,
+    )
+    audit_record(
+        actor=by,
+        infant=infant,
+        action=AuditEvent.Action.CREATE,
+        object_type="clinician_threshold",
+        object_id=threshold.public_id,
+    )
+    return threshold

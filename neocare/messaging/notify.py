@@ -1,27 +1,30 @@
 """Who is told what, when something happens. Each function writes outbox rows in the caller's
 transaction; `dedupe_key`s make a repeated event write nothing new."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from neocare.infants.models import Guardianship
+from neocare.infants.models import ActionLevel, Guardianship, Reading
 from neocare.messaging.services import Draft, messages_enqueue
 from neocare.network.models import Facility, User
+from risk_model.units import Unit, umol_l_shown
 
-URGENT_FROM_LEVEL = 4  # urgent referral and emergency go out at once, even in quiet hours
+# Urgent referral and emergency go out at once, even in quiet hours.
+URGENT_FROM = ActionLevel.URGENT_REFERRAL
+# A next measurement due within this long is "now" in the parents' text.
+DUE_NOW_MINUTES = 15
+# How a time reads in a text: GLOSSARY.md "请在 11月30日 09:00 前复测".
+WHEN_FORMAT = {"zh-hans": "n月j日 H:i", "en": "j M, H:i"}
 
 
 def _when(instant, language: str) -> str:
     with translation.override(language):
-        return date_format(timezone.localtime(instant), "SHORT_DATETIME_FORMAT")
-
-
-def _value(reading) -> str:
-    """As sent, in the unit sent: mg/dL to 0.1, µmol/L whole (DOMAIN.md)."""
-    if reading.unit_as_sent == "mg/dL":
-        return f"{reading.value_as_sent:.1f} mg/dL"
-    return f"{reading.value_as_sent:.0f} µmol/L"
+        return date_format(timezone.localtime(instant), WHEN_FORMAT.get(language, "Y-m-d H:i"))
 
 
 def _guardians(infant):
@@ -32,45 +35,76 @@ def _reference(infant) -> str:
     return str(infant.public_id)[:8]
 
 
+def _both_units_for_parents(mg_dl: float, umol_l: int) -> str:
+    """Parents read µmol/L in Chinese (what Chinese meters and labs show), mg/dL in English."""
+    if translation.get_language() == "zh-hans":
+        return f"{umol_l} μmol/L"
+    return f"{mg_dl:.1f} mg/dL"
+
+
 def _what_was_sent(assessment) -> tuple[str, dict]:
+    """The template and what it names, in the current language. Visual and photo values are
+    always called estimates."""
     if assessment.photo_id is not None:
         photo = assessment.photo
-        return "photo_result", {
-            "low": f"{photo.estimate_low_mg_dl:.1f}",
-            "high": f"{photo.estimate_high_mg_dl:.1f}",
-        }
-    return "reading_result", {"value": _value(assessment.reading)}
+        low, high = photo.estimate_low_mg_dl, photo.estimate_high_mg_dl
+        if translation.get_language() == "zh-hans":
+            shown = f"{umol_l_shown(low, Unit.MG_DL)}–{umol_l_shown(high, Unit.MG_DL)} μmol/L"
+        else:
+            shown = f"{low:.1f}–{high:.1f} mg/dL"
+        return "photo_result", {"range": shown}
+    if assessment.phototherapy_id is not None:
+        return "treatment_result", {}
+    reading = assessment.reading
+    trigger = assessment.result["trigger"]
+    value = _both_units_for_parents(trigger["value_mg_dl"], trigger["value_umol_l"])
+    if reading.method == Reading.Method.VISUAL:
+        what = gettext("visual estimate of %(value)s (not a measurement)") % {"value": value}
+    elif reading.method == Reading.Method.TSB_LAB:
+        what = gettext("blood test result %(value)s") % {"value": value}
+    else:
+        what = gettext("meter reading %(value)s") % {"value": value}
+    return "reading_result", {"what": what}
 
 
-def notify_assessment(assessment) -> None:
-    """Parents hear that a reading (or a usable photo) arrived, what it means and when to
-    measure next. A photo's estimate is always sent as a range and called an estimate."""
-    if assessment.reading_id is None and assessment.photo_id is None:
-        return
+def _next_text(assessment, now) -> str:
+    """When to measure next, counted from now: a time, "now", or who decides."""
+    due = assessment.next_measurement_at
+    if due is None:
+        if assessment.result.get("decided_by") == "treating_team":
+            return " " + gettext("The hospital team will tell you when to measure next.")
+        return ""  # the action itself sends the baby to hospital
+    if due <= now + timedelta(minutes=DUE_NOW_MINUTES):
+        return " " + gettext("Please measure again now.")
+    return " " + gettext("Please measure again by %(when)s.") % {
+        "when": _when(due, translation.get_language())
+    }
+
+
+def notify_assessment(assessment, *, now) -> None:
+    """Parents hear that a reading, a usable photo or a change of treatment was recorded, what it
+    means and when to measure next (the assessment's one parent message)."""
+    if assessment.observation_id is not None:
+        return  # observations change the advice; an emergency reaches them as a referral
     infant = assessment.infant
-    template, sent = _what_was_sent(assessment)
     drafts = []
     for guardian in _guardians(infant):
-        language = guardian.language
-        advice = assessment.result["reasons"][0]["parent"].get(language, "")
-        next_text = ""
-        if assessment.next_measurement_at:
-            with translation.override(language):
-                next_text = " " + translation.gettext("Next measurement: %(when)s.") % {
-                    "when": _when(assessment.next_measurement_at, language)
-                }
+        language = guardian.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            template, sent = _what_was_sent(assessment)
+            params = {
+                "infant": infant.display_name,
+                **sent,
+                "advice": assessment.result["advice"][language],
+                "next": _next_text(assessment, now),
+            }
         drafts.append(
             Draft(
                 recipient=guardian,
                 template=template,
-                params={
-                    "infant": infant.display_name,
-                    **sent,
-                    "advice": advice,
-                    "next": next_text,
-                },
+                params=params,
                 infant=infant,
-                urgent=assessment.action_level >= URGENT_FROM_LEVEL,
+                urgent=assessment.level >= URGENT_FROM,
                 dedupe_key=f"assessment:{assessment.pk}:{guardian.pk}",
             )
         )
@@ -124,7 +158,7 @@ def notify_alert(alert) -> None:
                     "ref": _reference(alert.infant),
                 },
                 infant=alert.infant,
-                urgent=alert.severity_level >= URGENT_FROM_LEVEL,
+                urgent=alert.severity_level >= URGENT_FROM,
                 dedupe_key=f"alert:{alert.pk}:{alert.severity_level}:{doctor.pk}",
             )
             for doctor in _centre_doctors(alert.centre)

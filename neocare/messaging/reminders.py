@@ -16,19 +16,36 @@ from neocare.messaging.notify import notify_reminders
 ACTIVE = (Reminder.Status.PENDING, Reminder.Status.FIRST_SENT)
 
 
-def reminder_schedule(assessment) -> None:
-    """A reading arrived: cancel what waited for it; remind at the next measurement time.
+def reminder_schedule(assessment, *, now, told: bool, announce: bool = True) -> None:
+    """The infant's latest assessment sets the one pending reminder: at its next measurement
+    time, which already holds everything in force (the engine brings it forward for a photo or
+    an estimate, never back). Nothing is ever due in the past:
 
-    A photo that asks for a measurement sooner brings the reminder forward (never back)."""
+    - a time already passed becomes "now": if the parents were just told to measure now
+      (`told`), that message was the first reminder and only the second follows; otherwise the
+      first reminder goes out now;
+    - when loading a record of the past (`announce=False`) a past time sets no reminder;
+    - an unchanged time keeps the reminder as it is (a weight report sends no second reminder).
+    """
     due = assessment.next_measurement_at
     active = Reminder.objects.filter(infant=assessment.infant, status__in=ACTIVE)
-    if assessment.photo_id is not None:
-        if due is None or active.filter(due_at__lte=due).exists():
-            return
-    elif assessment.reading_id is None:
+    overdue = due is not None and due <= now
+    kept = active.first()
+    if (
+        kept is not None
+        and due is not None
+        and (kept.due_at == due or (overdue and kept.due_at <= now))
+    ):
         return
     active.update(status=Reminder.Status.CANCELLED)
-    if due is not None:
+    if due is None or (overdue and not announce):
+        return
+    if overdue:
+        status = Reminder.Status.FIRST_SENT if told else Reminder.Status.PENDING
+        Reminder.objects.create(
+            infant=assessment.infant, assessment=assessment, due_at=now, status=status
+        )
+    else:
         Reminder.objects.create(infant=assessment.infant, assessment=assessment, due_at=due)
 
 

@@ -20,14 +20,18 @@ class Template:
 TEMPLATES = {
     "reading_result": Template(
         "NC_READING_RESULT",
-        _("NeoCare: %(infant)s's reading %(value)s was received. %(advice)s%(next)s"),
+        _("NeoCare: %(infant)s's %(what)s was received. %(advice)s%(next)s"),
     ),
     "photo_result": Template(
         "NC_PHOTO_RESULT",
         _(
-            "NeoCare: %(infant)s's skin photo suggests about %(low)s–%(high)s mg/dL. A photo "
-            "estimate is not a measurement. %(advice)s%(next)s"
+            "NeoCare: %(infant)s's skin photo suggests about %(range)s. A photo estimate only "
+            "screens; it is not a measurement. %(advice)s%(next)s"
         ),
+    ),
+    "treatment_result": Template(
+        "NC_TREATMENT_RESULT",
+        _("NeoCare: %(infant)s's phototherapy has been recorded. %(advice)s%(next)s"),
     ),
     "photo_retake": Template(
         "NC_PHOTO_RETAKE",

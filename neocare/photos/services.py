@@ -13,12 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image
 
-from neocare.alerts.services import alert_raise
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.celery import publish_on_commit
-from neocare.infants.assessments import assessment_create
-from neocare.infants.models import Infant
+from neocare.infants.assessments import assessment_record
+from neocare.infants.models import Infant, Reading
 from neocare.infants.risk import current_photo_estimator
 from neocare.infants.services import (
     IdempotencyConflict,
@@ -26,8 +25,7 @@ from neocare.infants.services import (
     check_may_record_for,
     check_within_neonatal_period,
 )
-from neocare.messaging.notify import notify_assessment, notify_photo_retake
-from neocare.messaging.reminders import reminder_schedule
+from neocare.messaging.notify import notify_photo_retake
 from neocare.network.models import User
 from neocare.photos.models import Photo
 from neocare.photos.sanitise import Rejected, sanitise
@@ -173,16 +171,18 @@ def photo_analyse(photo_id: int) -> str:
         )
         if photo.status == Photo.Status.UNUSABLE:
             notify_photo_retake(photo)
-        elif photo.status == Photo.Status.USABLE and not _answered_by_a_reading(photo):
-            assessment = assessment_create(infant=photo.infant, photo=photo)
-            alert_raise(assessment=assessment, actor=None)
-            notify_assessment(assessment)
-            reminder_schedule(assessment)
+        elif photo.status == Photo.Status.USABLE and not _answered_by_a_measurement(photo):
+            assessment_record(infant=photo.infant, actor=None, photo=photo)
     return photo.status
 
 
-def _answered_by_a_reading(photo: Photo) -> bool:
-    return photo.infant.readings.filter(measured_at__gt=photo.taken_at).exists()
+def _answered_by_a_measurement(photo: Photo) -> bool:
+    """A meter or lab reading after the photo answered it (a visual estimate never does)."""
+    return (
+        photo.infant.readings.filter(measured_at__gt=photo.taken_at)
+        .exclude(method=Reading.Method.VISUAL)
+        .exists()
+    )
 
 
 def _analyse_on_commit(photo_id: int) -> None:

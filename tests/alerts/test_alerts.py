@@ -10,6 +10,7 @@ from django.utils import timezone
 from neocare.alerts.models import Alert, Referral
 from neocare.alerts.services import alerts_escalate
 from neocare.audit.models import AuditEvent
+from neocare.infants.models import Assessment
 from tests.factories import InfantFactory
 from tests.helpers import at_once, make_term_infant_born_50h_ago, post_reading
 
@@ -214,17 +215,26 @@ def test_paediatricians_move_a_referral_forward_to_the_treatment_given(world, cl
     paediatrician = client_for(world.personas["paediatrician"])
     url = f"/api/v1/referrals/{referral.public_id}/status/"
 
+    started = (timezone.now() - timedelta(minutes=30)).isoformat()
+    treated = {"status": "treated", "treatment": "phototherapy"}
     steps = [
         paediatrician.post(url, {"status": "accepted"}, format="json"),
         paediatrician.post(url, {"status": "arrived"}, format="json"),
         paediatrician.post(url, {"status": "treated"}, format="json"),  # which treatment?
-        paediatrician.post(url, {"status": "treated", "treatment": "phototherapy"}, format="json"),
+        paediatrician.post(url, treated, format="json"),  # phototherapy since when?
+        paediatrician.post(url, {**treated, "phototherapy_started_at": started}, format="json"),
         paediatrician.post(url, {"status": "accepted"}, format="json"),  # backwards
     ]
 
-    assert [s.status_code for s in steps] == [200, 200, 400, 200, 400]
+    assert [s.status_code for s in steps] == [200, 200, 400, 400, 200, 400]
+    assert "phototherapy_started_at" in steps[3].json()
     referral.refresh_from_db()
     assert (referral.status, referral.treatment) == ("treated", "phototherapy")
+    # The course is on the infant's record: under treatment, the treating team decides.
+    course = infant.phototherapy.get()
+    assert (course.referral, course.stopped_at) == (referral, None)
+    latest = Assessment.objects.filter(infant=infant).order_by("-basis_at", "-id").first()
+    assert (latest.phototherapy, latest.result["decided_by"]) == (course, "treating_team")
     assert (
         client_for(world.strangers["paediatrician"])
         .post(url, {"status": "closed"}, format="json")

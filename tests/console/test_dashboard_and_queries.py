@@ -3,11 +3,13 @@ tables and CSV; and no console page makes a query per row."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from neocare.alerts.models import Alert, Referral
 from neocare.alerts.services import referral_create, referral_update
@@ -63,7 +65,11 @@ def test_referral_outcomes_are_counted_by_district(world, client_for):
     for infant in infants:
         referral = referral_create(infant=infant, by=doctor, hospital=world.hospital_a)
         referral_update(
-            referral=referral, by=paediatrician, status="treated", treatment="phototherapy"
+            referral=referral,
+            by=paediatrician,
+            status="treated",
+            treatment="phototherapy",
+            phototherapy_started_at=timezone.now() - timedelta(hours=1),
         )
 
     tables = (

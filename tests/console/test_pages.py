@@ -1,9 +1,12 @@
 """The console pages: each works for its role and answers 404 to every other, sign-in locks
 after repeated failures, actions go through the services, outcomes flow back to the centre."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from neocare.alerts.models import Alert, Call, Referral
 from neocare.audit.models import AuditEvent
@@ -186,8 +189,17 @@ def test_refer_call_and_the_hospitals_outcome_flows_back_to_the_centre(world, da
     assert dangerous.display_name in inbox
     update = reverse("console:referral-update", args=[referral.public_id])
     for status, treatment in (("accepted", ""), ("arrived", ""), ("treated", "phototherapy")):
-        response = paediatrician.post(update, {"status": status, "treatment": treatment})
+        started = timezone.localtime() - timedelta(hours=2) if treatment else None
+        response = paediatrician.post(
+            update,
+            {
+                "status": status,
+                "treatment": treatment,
+                "phototherapy_started_at": started.strftime("%Y-%m-%dT%H:%M") if started else "",
+            },
+        )
         assert response.status_code == 302, response.content
+    assert dangerous.phototherapy.get().stopped_at is None  # on the record, still running
     assert paediatrician.post(update, {"status": "sent"}).status_code == 400  # never back
 
     page = doctor.get(record).content.decode()

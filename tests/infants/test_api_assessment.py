@@ -50,7 +50,7 @@ def test_reading_at_the_phototherapy_threshold_is_an_urgent_referral(
     assert (stored.action, stored.action_level, stored.guideline_version) == (
         "urgent_referral",
         4,
-        "AAP-2022/neocare-engine-1",
+        "AAP-2022/neocare-engine-2",
     )
 
 
@@ -74,7 +74,7 @@ def test_umol_l_reading_gets_its_gap_in_umol_l(world, client_for, term_infant):
         assessment["gap_mg_dl"],
         assessment["gap_umol_l"],
         assessment["gap_in_reading_unit"],
-    ) == (3.0, 52, 52)
+    ) == (3.0, 51, 51)  # the threshold beside a µmol/L value: 273 µmol/L (16.0 mg/dL) − 222
 
 
 def test_history_keeps_what_was_said_and_latest_follows_the_clock(world, client_for, term_infant):
@@ -102,6 +102,7 @@ def test_rate_of_rise_uses_the_earlier_readings(world, client_for, term_infant):
             "rate_mg_dl_per_hour": 0.3,
             "limit_mg_dl_per_hour": 0.2,
             "over_hours": 10.0,
+            "window_hours": [4, 8],
         }
     ]
 
@@ -124,7 +125,12 @@ def test_lethargy_reported_after_a_reading_makes_the_latest_assessment_an_emerge
     latest = client.get(f"/api/v1/infants/{term_infant.public_id}/assessment/").json()
     assert latest["action"] == "emergency"
     assert latest["signals"] == [
-        {"code": "encephalopathy_signs", "action_floor": "emergency", "signs": ["lethargy"]}
+        {
+            "code": "encephalopathy_signs",
+            "action_floor": "emergency",
+            "signs": ["lethargy"],
+            "age_hours": 47.0,
+        }
     ]
 
 

@@ -49,7 +49,7 @@ def test_reading_in_umol_l_is_stored_canonically_and_shown_in_both_units(parent_
     assessment = body.pop("assessment")
     assert (assessment["id"], assessment["guideline_version"]) == (
         str(reading.assessment.public_id),
-        "AAP-2022/neocare-engine-1",
+        "AAP-2022/neocare-engine-2",
     )
     assert body == {
         "id": str(reading.public_id),

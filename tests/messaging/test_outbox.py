@@ -53,7 +53,9 @@ def test_a_dangerous_reading_writes_the_parents_and_the_doctors_messages_with_it
     parent = Message.objects.get(recipient=world.personas["guardian"])
     assert (parent.template, parent.urgent, parent.status) == ("reading_result", True, "pending")
     text = services._render(parent)
-    assert text.startswith(f"NeoCare: {infant.display_name}'s reading 16.0 mg/dL was received.")
+    assert text.startswith(
+        f"NeoCare: {infant.display_name}'s blood test result 16.0 mg/dL was received."
+    )
     assert "Take your baby to hospital today" in text
     to_doctor = Message.objects.get(recipient=doctor)
     assert to_doctor.template == "doctor_alert" and to_doctor.urgent

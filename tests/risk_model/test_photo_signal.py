@@ -1,4 +1,6 @@
-"""A photo estimate in the assessment: its own signal, labelled, raise-only (issue #6)."""
+"""A photo estimate in the assessment: its own signal, labelled, raise-only (issues #6, #12).
+
+The photo prompts the assessment at its own moment (`at_age_hours`), as the service does."""
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -30,13 +32,14 @@ def codes(result) -> list[str]:
 
 def test_an_estimate_near_the_threshold_asks_a_doctor_for_a_measurement_within_a_day():
     near = threshold_at(60) - 2.0  # within 3 mg/dL, like a TcB that needs confirmation
-    result = assess(TERM, READING_50H, photos=[photo_at(60, near)])
+    result = assess(TERM, READING_50H, photos=[photo_at(60, near)], at_age_hours=60)
 
     assert result.action is Action.DOCTOR_REVIEW
-    assert "photo_estimate_high" in codes(result)
+    assert "estimate_high" in codes(result)
     assert result.next_measurement_window_hours == (4, 24)
-    text = result.reasons[-1]["clinician"]["en"]
-    assert "Photo estimate" in text and "not a measurement" in text
+    assert result.next_measurement_due_age_hours == 84
+    text = next(r for r in result.reasons if r["code"] == "estimate_high")["clinician"]["en"]
+    assert text.startswith("photo estimate") and "not a measurement" in text
     assert "within 4–24 h" in text
     # The reading's own numbers are untouched: the estimate never becomes the value.
     assert result.value_mg_dl == 8.0
@@ -44,42 +47,43 @@ def test_an_estimate_near_the_threshold_asks_a_doctor_for_a_measurement_within_a
 
 def test_only_the_upper_end_of_the_band_near_the_threshold_asks_to_measure_sooner():
     estimate = threshold_at(60) - 4.0  # the band's upper end (+2) is within 3 mg/dL
-    result = assess(TERM, READING_50H, photos=[photo_at(60, estimate)])
+    result = assess(TERM, READING_50H, photos=[photo_at(60, estimate)], at_age_hours=60)
 
-    assert "photo_estimate_uncertain" in codes(result)
+    assert "estimate_uncertain" in codes(result)
     assert result.action is Action.REPEAT_SOONER
     assert result.next_measurement_window_hours == (4, 24)
 
 
 def test_a_low_estimate_is_recorded_and_changes_nothing():
     without = assess(TERM, READING_50H)
-    result = assess(TERM, READING_50H, photos=[photo_at(60, 4.0)])
+    result = assess(TERM, READING_50H, photos=[photo_at(60, 4.0)], at_age_hours=60)
 
     assert "photo_estimate" in codes(result)
     assert result.action == without.action
-    assert result.next_measurement_window_hours == without.next_measurement_window_hours
+    assert result.next_measurement_due_age_hours == without.next_measurement_due_age_hours
 
 
 def test_a_meter_reading_after_the_photo_answers_it():
     high_photo = photo_at(45, threshold_at(45))
     result = assess(TERM, READING_50H, photos=[high_photo])
 
-    assert not any(code.startswith("photo_estimate") for code in codes(result))
+    assert not any("estimate" in code for code in codes(result))
 
 
 def test_in_the_first_day_the_measurement_is_asked_within_hours():
-    result = assess(TERM, None, photos=[photo_at(20, 15.0)])
+    result = assess(TERM, None, photos=[photo_at(20, 10.0)], at_age_hours=20)
 
     assert result.action is Action.DOCTOR_REVIEW
+    assert "first_24_hours" in codes(result)  # a photo on day one: jaundice noticed early
     assert result.next_measurement_window_hours == (4, 8)
 
 
 def test_outside_the_guideline_a_photo_asks_for_a_doctor_whatever_the_estimate():
     preterm = InfantFacts(gestational_age_weeks=33, birth_weight_g=1900, neurotoxicity_risk=False)
-    result = assess(preterm, None, photos=[photo_at(60, 3.0)])
+    result = assess(preterm, None, photos=[photo_at(60, 3.0)], at_age_hours=60)
 
     assert result.action is Action.DOCTOR_REVIEW
-    assert "photo_estimate_outside_guideline" in codes(result)
+    assert "estimate_outside_guideline" in codes(result)
 
 
 @given(
@@ -97,10 +101,14 @@ def test_a_photo_never_lowers_the_urgency_nor_lengthens_the_wait(
 ):
     infant = InfantFacts(gestational_age_weeks=weeks, birth_weight_g=3000, neurotoxicity_risk=risk)
     reading = ReadingFacts(age_hours=age, value=value, unit="mg/dL", method=method)
-    without = assess(infant, reading)
-    result = assess(infant, reading, photos=[photo_at(age + photo_after, estimate, band)])
+    at = age + photo_after
+    without = assess(infant, reading, at_age_hours=at)
+    result = assess(infant, reading, photos=[photo_at(at, estimate, band)], at_age_hours=at)
 
     assert result.action >= without.action
-    if without.next_measurement_hours is not None:
-        assert result.next_measurement_hours is not None
-        assert result.next_measurement_hours <= without.next_measurement_hours
+    if (
+        without.next_measurement_due_age_hours is not None
+        and result.action < Action.URGENT_REFERRAL
+    ):
+        assert result.next_measurement_due_age_hours is not None
+        assert result.next_measurement_due_age_hours <= without.next_measurement_due_age_hours

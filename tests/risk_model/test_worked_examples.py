@@ -53,15 +53,18 @@ def test_each_action_level_in_mg_dl(value, action, gap, next_hours):
     )
 
 
+# Beside a µmol/L value the threshold is written as the first whole µmol/L that reaches 16.0
+# mg/dL as shown: 273 (272.7 shows as 15.9... 273 as 16.0), so "273 ≥ 273" and "16.0 ≥ 16.0" say
+# the same (issue #12: decide on what is shown, show what is decided).
 @pytest.mark.parametrize(
     ("umol_l", "action", "gap_umol_l"),
     [
-        (137, Action.ROUTINE, 137),  # 8.0 mg/dL
-        (222, Action.REPEAT_SOONER, 52),  # 12.98 mg/dL: Δ 3.0
-        (272, Action.DOCTOR_REVIEW, 2),  # 15.906 mg/dL: Δ 0.094 → 0.1
-        (273, Action.URGENT_REFERRAL, 1),  # 15.965 mg/dL: Δ 0.035 → 0.0, at the threshold
-        (375, Action.URGENT_REFERRAL, -101),  # 21.93 mg/dL: Δ to escalation 0.07 → 0.1
-        (376, Action.EMERGENCY, -102),  # 21.99 mg/dL: Δ to escalation 0.01 → 0.0
+        (137, Action.ROUTINE, 136),  # 8.0 mg/dL: Δ 8.0
+        (222, Action.REPEAT_SOONER, 51),  # 12.98 → 13.0 mg/dL: Δ 3.0
+        (272, Action.DOCTOR_REVIEW, 1),  # 15.906 → 15.9 mg/dL: Δ 0.1
+        (273, Action.URGENT_REFERRAL, 0),  # 15.965 → 16.0 mg/dL: Δ 0.0, at the threshold
+        (375, Action.URGENT_REFERRAL, -102),  # 21.93 → 21.9 mg/dL: 0.1 below escalation 22.0
+        (376, Action.EMERGENCY, -103),  # 21.99 → 22.0 mg/dL: at escalation
     ],
 )
 def test_each_action_level_in_umol_l(umol_l, action, gap_umol_l):
@@ -159,6 +162,7 @@ def test_rapid_rise_suspects_haemolysis_and_shortens_the_wait():
         "rate_mg_dl_per_hour": 0.3,
         "limit_mg_dl_per_hour": 0.2,
         "over_hours": 10.0,
+        "window_hours": (4, 8),  # "within hours" (DOMAIN.md) as the table's shortest TSB window
     }
     assert (result.action, result.next_measurement_window_hours) == (Action.DOCTOR_REVIEW, (4, 8))
     assert "rapid_rise" not in [s.code for s in slow.signals]
@@ -240,8 +244,12 @@ def test_every_reason_reads_in_both_languages_for_parent_and_doctor():
                 assert "?" not in reason[audience][language], reason
     doctor = next(r for r in result.reasons if r["code"] == "at_or_above_phototherapy")
     assert doctor["clinician"]["en"] == (
-        "TcB 16.0 mg/dL (273 µmol/L) at 48.0 h: at or above phototherapy threshold 16.0 mg/dL "
-        "(Δ 0.0 mg/dL). Phototherapy indicated: urgent referral. (AAP 2022)"
+        "TcB 16.0 mg/dL (274 µmol/L) at 48.0 h: at or above the phototherapy threshold 16.0 mg/dL "
+        "(274 µmol/L) (Δ 0.0 mg/dL (0 µmol/L); AAP 2022). Phototherapy indicated: urgent referral."
+    )
+    assert doctor["clinician"]["zh-hans"] == (
+        "经皮胆红素（TcB） 274 μmol/L（16.0 mg/dL），48.0 小时：≥ 光疗阈值 274 μmol/L（16.0 mg/dL）"
+        "（差值 0 μmol/L（0.0 mg/dL）；AAP 2022）。需光疗：紧急转诊。"
     )
 
 

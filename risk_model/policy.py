@@ -1,0 +1,64 @@
+"""Programme policies: where AAP 2022 and DOMAIN.md leave a choice, NeoCare's choice, named.
+
+None of these numbers is a guideline threshold. Each is a decision the programme's clinicians
+sign off (docs/clinical-rules.md § "Programme policies" lists them with their reasons); Django
+passes `settings.CLINICAL_POLICY` (every field named there), the CLI and the pure tests use the
+defaults below. Windows are (from, by) in hours after the evidence that asks for them.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Policy:
+    # AAP 2022 leaves follow-up at >= 72 h with a gap >= 5.5 mg/dL to "clinical judgement".
+    # NeoCare measures again within this window ...
+    judgement_band_window_hours: tuple[float, float] = (24, 48)
+    # ... until this many successive measurements have each fallen ...
+    judgement_band_falls_to_stop: int = 2
+    # ... or the infant reaches this age in days: >= 38 completed weeks, and 35-37 weeks.
+    monitoring_end_day_term: int = 7
+    monitoring_end_day_late_preterm: int = 10
+
+    # A TcB (or an estimate) that needs a serum value: TSB within this window (the follow-up
+    # table's TSB window at >= 24 h); in the first day the table's 4-8 h applies.
+    tsb_confirm_window_hours: tuple[float, float] = (4, 24)
+    tsb_confirm_window_first_day_hours: tuple[float, float] = (4, 8)
+    # No AAP 2022 threshold (< 35 weeks, gestational age unknown) and none set by a clinician:
+    # the doctor reviews, and a measurement is due within this window.
+    outside_guideline_window_hours: tuple[float, float] = (4, 24)
+    # No measurement at all yet (or only estimates): a meter or lab value within this window.
+    no_measurement_window_hours: tuple[float, float] = (0, 24)
+    # A visual estimate is never a measurement: it asks for one within this window, at most.
+    visual_window_hours: tuple[float, float] = (0, 24)
+
+    # How long a report counts without being repeated (hours before the assessment).
+    danger_signs_valid_hours: float = 24
+    weight_valid_hours: float = 72
+    # An estimate (photo or visual) not yet answered by a measurement counts this long.
+    estimate_valid_hours: float = 24
+    # A TSB whose own advice asked for another TSB (gap < 2 mg/dL, or above a threshold) keeps
+    # that advice in force over newer meter readings for this long, unless a TSB answers it.
+    tsb_advice_in_force_hours: float = 48
+
+    # Plausibility. A value in umol/L at or below this, at or after this age, is the range of
+    # mg/dL numbers and below almost any newborn's bilirubin after the first day: the unit is
+    # probably wrong.
+    unit_suspect_max_umol_l: float = 30
+    unit_suspect_from_age_hours: float = 24
+    # A change between measurements larger than (allowance + rate x hours) is not biology:
+    # TcB agrees with TSB within about +/-3 mg/dL, and even haemolysis rarely raises TSB by
+    # 1 mg/dL an hour (AAP's "rapid rise" is 0.2-0.3).
+    implausible_allowance_mg_dl: float = 3.0
+    implausible_rate_mg_dl_per_hour: float = 1.0
+    # An implausible value asks the parents to measure again within this window.
+    remeasure_window_hours: tuple[float, float] = (0, 4)
+
+    # After phototherapy (DOMAIN.md, consensus of implementations): with a rebound risk factor
+    # measure 6-12 h after stopping and again "the next day"; otherwise the next day. "The next
+    # day" is this window after stopping.
+    rebound_first_window_hours: tuple[float, float] = (6, 12)
+    rebound_next_day_window_hours: tuple[float, float] = (24, 36)
+
+
+DEFAULT_POLICY = Policy()
