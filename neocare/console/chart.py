@@ -17,8 +17,9 @@ from matplotlib.figure import Figure
 
 from neocare.infants.assessments import infant_facts, reading_facts
 from neocare.infants.models import Reading
-from risk_model.guideline import InfantFacts, bhutani_applies, round_tenth, thresholds
+from risk_model.guideline import InfantFacts, bhutani_applies, thresholds
 from risk_model.tables import bhutani_percentiles
+from risk_model.units import mg_dl_shown
 
 MARKERS = {
     # method → (marker, colour, legend)
@@ -36,13 +37,16 @@ LEGENDS = {  # marked for translation here, translated when drawn
 
 
 def at_or_above_phototherapy(infant: InfantFacts, age_hours: float, value_mg_dl: float) -> bool:
-    """The guideline's own test (Δ rounded to 0.1 is ≤ 0), at the reading's exact age."""
+    """The guideline's own test, at the reading's exact age: the value as shown (mg/dL to 0.1)
+    at or above the threshold as shown (the thresholds a clinician set, where AAP 2022 does
+    not apply)."""
     th = thresholds(
         ga_weeks=infant.gestational_age_weeks,
         age_hours=age_hours,
         neurotoxicity_risk=infant.neurotoxicity_risk,
+        clinician=infant.clinician_thresholds,
     )
-    return th.applies and round_tenth(th.phototherapy_mg_dl - value_mg_dl) <= 0
+    return th.applies and mg_dl_shown(value_mg_dl) >= mg_dl_shown(th.phototherapy_mg_dl)
 
 
 def _hours_shown(infant, readings, photos) -> int:
@@ -105,6 +109,22 @@ def bilirubin_svg(infant, readings, photos) -> str:
             % {"weeks": lines[0].ga_weeks_row, "curves": curves},
             fontsize=10,
         )
+    elif infant_guideline.clinician_thresholds is not None:
+        set_by_clinician = infant_guideline.clinician_thresholds
+        ax.axhline(
+            set_by_clinician.phototherapy_mg_dl,
+            color="#1b7f3b",
+            lw=2,
+            label=_("phototherapy (set by a clinician)"),
+        )
+        if set_by_clinician.exchange_mg_dl is not None:
+            ax.axhline(
+                set_by_clinician.exchange_mg_dl,
+                color="#b00020",
+                lw=2,
+                label=_("exchange transfusion (set by a clinician)"),
+            )
+        ax.set_title(_("AAP 2022 does not apply: thresholds set by a clinician"), fontsize=10)
     else:
         ax.set_title(_("AAP 2022 does not apply to this infant: no threshold lines"), fontsize=10)
 
@@ -115,6 +135,8 @@ def bilirubin_svg(infant, readings, photos) -> str:
         age, value = facts.age_hours, facts.value_mg_dl
         marker, colour = MARKERS[reading.method]
         legend = LEGENDS[reading.method]
+        if reading.needs_confirmation:  # kept and shown, but it lowered nothing
+            colour, legend = "#b0b0b0", gettext_noop("value needs confirmation")
         ax.scatter(
             [age],
             [value],
@@ -125,7 +147,9 @@ def bilirubin_svg(infant, readings, photos) -> str:
             label=None if legend in shown else _(legend),
         )
         shown.add(legend)
-        if at_or_above_phototherapy(infant_guideline, age, value):
+        if reading.method != Reading.Method.VISUAL and at_or_above_phototherapy(
+            infant_guideline, age, value
+        ):
             above_x.append(age)
             above_y.append(value)
     if above_x:

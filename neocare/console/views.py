@@ -139,26 +139,54 @@ def triage(request):
             alerts = alerts.filter(status=form.cleaned_data["status"])
         if form.cleaned_data["centre"]:
             alerts = alerts.filter(centre=form.cleaned_data["centre"])
-    alerts = alerts.select_related("infant", "centre", "assessment__reading").order_by(
-        "-severity_level", "opened_at"
-    )[:200]
+    alerts = list(
+        alerts.select_related("infant", "centre", "assessment")
+        .annotate(latest_id=Subquery(_latest_assessment().values("id")[:1]))
+        .order_by("-severity_level", "opened_at")[:200]
+    )
+    latest = Assessment.objects.in_bulk([a.latest_id for a in alerts if a.latest_id])
     now = timezone.now()
     rows = []
     for alert in alerts:
-        assessment = alert.assessment
-        result = assessment.result
+        # What counts now is the infant's newest assessment; the one that opened (or last
+        # raised) the alert is shown beside it when it is another.
+        current = latest.get(alert.latest_id, alert.assessment)
         rows.append(
             {
                 "alert": alert,
                 "infant": alert.infant,
                 "age_hours": alert.infant.age_hours_at(now),
-                "value": result.get("value_mg_dl"),
-                "gap": result.get("gap_mg_dl"),
-                "basis": _("photo estimate") if assessment.photo_id else "",
+                "current": _queue_facts(current),
+                "opened": None
+                if current.pk == alert.assessment_id
+                else _queue_facts(alert.assessment),
                 "waited_minutes": int((now - alert.raised_at).total_seconds() // 60),
             }
         )
     return render(request, "console/triage.html", {"form": form, "rows": rows})
+
+
+def _queue_facts(assessment: Assessment) -> dict:
+    """One assessment as a queue row shows it: its action, the measurement it rests on with the
+    age it was measured at, the gap, and what prompted it when that was not a measurement."""
+    result = assessment.result
+    measurement = result.get("measurement") or {}
+    trigger = result.get("trigger") or {}
+    basis = ""
+    if assessment.photo_id:
+        basis = _("photo estimate")
+    elif trigger and not trigger.get("is_measurement", True):
+        basis = _("visual estimate")
+    elif trigger.get("needs_confirmation"):
+        basis = _("value needs confirmation")
+    return {
+        "assessment": assessment,
+        "value_mg_dl": measurement.get("value_mg_dl"),
+        "value_umol_l": measurement.get("value_umol_l"),
+        "measured_age_hours": measurement.get("age_hours"),
+        "gap": result.get("gap_mg_dl"),
+        "basis": basis,
+    }
 
 
 @require_POST

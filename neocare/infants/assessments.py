@@ -36,6 +36,7 @@ from risk_model.guideline import (
     PhototherapyFacts,
     ReadingFacts,
 )
+from risk_model.guideline import assess as guideline_assess
 from risk_model.policy import Policy
 from risk_model.serving import assess
 
@@ -246,6 +247,25 @@ def assessment_record(
         notify_assessment(assessment, now=now)
     reminder_schedule(assessment, now=now, told=told, announce=announce)
     return assessment
+
+
+def assessment_unrecorded(infant: Infant) -> dict:
+    """What the engine says now of an infant with nothing recorded yet (nothing is stored): a
+    measurement is needed, by a time — never "low risk"."""
+    now = timezone.now()
+    result = guideline_assess(
+        infant_facts(infant),
+        None,
+        at_age_hours=infant.age_hours_at(now),
+        policy=clinical_policy(),
+    )
+    due = result.next_measurement_due_age_hours
+    return {
+        "id": None,
+        "basis_at": now,
+        "next_measurement_at": None if due is None else infant.birth_at + timedelta(hours=due),
+        **result.to_dict(),
+    }
 
 
 def assessment_latest(infant: Infant) -> Assessment | None:

@@ -1,10 +1,12 @@
 """Shape and unit checks for the infants API. Business rules live in services.py."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
@@ -13,11 +15,14 @@ from neocare.infants.models import (
     STOOL_CARD_NUMBERS,
     ActionLevel,
     Assessment,
+    ClinicianThreshold,
     Guardianship,
     HyperbilirubinemiaRiskFactor,
     Infant,
+    NeedsConfirmation,
     NeurotoxicityRiskFactor,
     Observation,
+    Phototherapy,
     Reading,
 )
 from neocare.network.models import Facility
@@ -161,6 +166,11 @@ def assessment_of(record) -> dict | None:
         return None
 
 
+class NeedsConfirmationSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=NeedsConfirmation.choices)
+    message = serializers.CharField()
+
+
 class UnitField(serializers.ChoiceField):
     """µmol/L or mg/dL; the app may spell micro with the µ sign."""
 
@@ -185,6 +195,10 @@ class ReadingSerializer(StrictModelSerializer):
     measured_at = AwareDateTimeField()
     idempotency_key = serializers.RegexField(**CLIENT_KEY)
     entered_by_role = serializers.CharField(source="entered_by.role", read_only=True)
+    # Why the value is kept but lowers nothing until a measurement confirms it (issue #12).
+    needs_confirmation = serializers.SerializerMethodField()
+    # Measured more than LATE_ENTRY_AFTER_MINUTES before it arrived: history, not news.
+    late_entry = serializers.SerializerMethodField()
     assessment = serializers.SerializerMethodField()
 
     class Meta:
@@ -203,12 +217,28 @@ class ReadingSerializer(StrictModelSerializer):
             "channel",
             "entered_by_role",
             "created_at",
+            "needs_confirmation",
+            "late_entry",
             "assessment",
         ]
         read_only_fields = ["channel", "created_at"]
 
     def get_assessment(self, reading: Reading) -> dict | None:
         return assessment_of(reading)
+
+    @extend_schema_field(NeedsConfirmationSerializer(allow_null=True))
+    def get_needs_confirmation(self, reading: Reading) -> dict | None:
+        if not reading.needs_confirmation:
+            return None
+        return {
+            "code": reading.needs_confirmation,
+            "message": _("Kept, but not used to lower any advice until measured again: %(why)s.")
+            % {"why": reading.get_needs_confirmation_display()},
+        }
+
+    def get_late_entry(self, reading: Reading) -> bool:
+        late = timedelta(minutes=settings.LATE_ENTRY_AFTER_MINUTES)
+        return reading.created_at - reading.measured_at > late
 
     # DOMAIN.md: show µmol/L as whole numbers, mg/dL to 0.1.
     def get_value_umol_l(self, reading: Reading) -> int:
@@ -335,6 +365,58 @@ class SyncRequestSerializer(StrictSerializer):
                 }
             )
         return attrs
+
+
+class ClinicianThresholdSerializer(StrictModelSerializer):
+    """Thresholds a clinician sets for an infant outside AAP 2022 (below 35 weeks)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    phototherapy = serializers.DecimalField(
+        source="phototherapy_as_sent", max_digits=7, decimal_places=2, min_value=Decimal(0)
+    )
+    exchange = serializers.DecimalField(
+        source="exchange_as_sent",
+        max_digits=7,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    unit = UnitField(source="unit_as_sent")
+    phototherapy_mg_dl = serializers.FloatField(read_only=True)
+    exchange_mg_dl = serializers.FloatField(read_only=True, allow_null=True)
+    set_by_role = serializers.CharField(source="set_by.role", read_only=True)
+
+    class Meta:
+        model = ClinicianThreshold
+        fields = [
+            "id",
+            "phototherapy",
+            "exchange",
+            "unit",
+            "phototherapy_mg_dl",
+            "exchange_mg_dl",
+            "note",
+            "set_by_role",
+            "set_at",
+        ]
+        read_only_fields = ["set_at"]
+
+
+class PhototherapySerializer(StrictModelSerializer):
+    """A course of phototherapy; sending the same start again with its end records the end."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    started_at = AwareDateTimeField()
+    stopped_at = AwareDateTimeField(required=False, allow_null=True, default=None)
+    referral = serializers.UUIDField(source="referral.public_id", read_only=True, allow_null=True)
+    recorded_by_role = serializers.CharField(source="recorded_by.role", read_only=True)
+
+    class Meta:
+        model = Phototherapy
+        fields = ["id", "started_at", "stopped_at", "referral", "recorded_by_role", "created_at"]
+        read_only_fields = ["created_at"]
 
 
 class BreakGlassSerializer(StrictSerializer):

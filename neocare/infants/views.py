@@ -14,17 +14,19 @@ from rest_framework.views import APIView
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record, audit_record_many
 from neocare.infants import services
-from neocare.infants.assessments import assessment_latest, infant_facts
+from neocare.infants.assessments import assessment_latest, assessment_unrecorded
 from neocare.infants.filters import InfantFilter, ObservationFilter, ReadingFilter
 from neocare.infants.models import Channel, Infant
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.serializers import (
     AssessmentSerializer,
     BreakGlassSerializer,
+    ClinicianThresholdSerializer,
     GuardianLinkSerializer,
     GuardianshipSerializer,
     InfantSerializer,
     ObservationSerializer,
+    PhototherapySerializer,
     ReadingSerializer,
     SyncObservationSerializer,
     SyncReadingSerializer,
@@ -33,7 +35,6 @@ from neocare.infants.serializers import (
 )
 from neocare.infants.services import IdempotencyConflict
 from neocare.network.models import User
-from risk_model.guideline import assess
 
 
 def _channel_for(user: User) -> str:
@@ -186,6 +187,48 @@ class InfantViewSet(
             status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
         )
 
+    @extend_schema(request=ClinicianThresholdSerializer, responses=ClinicianThresholdSerializer)
+    @action(detail=True, methods=["get", "post"], serializer_class=ClinicianThresholdSerializer)
+    def thresholds(self, request, id=None):
+        """GET: thresholds clinicians set for this infant, newest first. POST: a paediatrician or
+        district doctor sets them (infants below 35 weeks only; AAP 2022 covers the rest)."""
+        infant = self.get_object()
+        if request.method == "GET":
+            self._audit_view(infant, "clinician_thresholds")
+            records = infant.clinician_thresholds.select_related("set_by").order_by("-set_at")
+            return Response(ClinicianThresholdSerializer(records, many=True).data)
+        serializer = ClinicianThresholdSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        threshold = services.clinician_threshold_set(
+            infant=infant,
+            by=request.user,
+            phototherapy=data["phototherapy_as_sent"],
+            exchange=data.get("exchange_as_sent"),
+            unit=data["unit_as_sent"],
+            note=data.get("note", ""),
+        )
+        return Response(
+            ClinicianThresholdSerializer(threshold).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=PhototherapySerializer, responses=PhototherapySerializer)
+    @action(detail=True, methods=["get", "post"], serializer_class=PhototherapySerializer)
+    def phototherapy(self, request, id=None):
+        """GET: the infant's courses of phototherapy. POST: a paediatrician records one (its
+        start, and its end when known: the end starts the rebound follow-up)."""
+        infant = self.get_object()
+        if request.method == "GET":
+            self._audit_view(infant, "phototherapy")
+            courses = infant.phototherapy.select_related("referral", "recorded_by")
+            return Response(PhototherapySerializer(courses.order_by("started_at"), many=True).data)
+        serializer = PhototherapySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        course = services.phototherapy_record(
+            infant=infant, by=request.user, **serializer.validated_data
+        )
+        return Response(PhototherapySerializer(course).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(responses=AssessmentSerializer)
     @action(detail=True, methods=["get"])
     def assessment(self, request, id=None):
@@ -198,14 +241,7 @@ class InfantViewSet(
         self._audit_view(infant, "assessment")
         latest = assessment_latest(infant)
         if latest is None:
-            return Response(
-                {
-                    "id": None,
-                    "basis_at": None,
-                    "next_measurement_at": None,
-                    **assess(infant_facts(infant), None).to_dict(),
-                }
-            )
+            return Response(assessment_unrecorded(infant))
         return Response(AssessmentSerializer(latest).data)
 
     @extend_schema(request=None, responses=GuardianshipSerializer)

@@ -62,6 +62,13 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.template} to {self.phone} ({self.status})"
 
+    @property
+    def template_label(self) -> str:
+        """What a person calls this message (the console shows it, never the code)."""
+        from neocare.messaging.templates import TEMPLATES  # templates know nothing of models
+
+        return str(TEMPLATES[self.template].label)
+
 
 class PhoneOptOut(models.Model):
     """A number that replied TD/STOP: it receives nothing but the confirmation."""

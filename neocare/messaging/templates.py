@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 class Template:
     provider_id: str
     text: object  # a lazy translation with %(name)s parameters
+    label: object = ""  # what the console calls it (a lazy translation), never the code
 
 
 TEMPLATES = {
     "reading_result": Template(
         "NC_READING_RESULT",
         _("NeoCare: %(infant)s's %(what)s was received. %(advice)s%(next)s"),
+        _("result of a reading"),
     ),
     "photo_result": Template(
         "NC_PHOTO_RESULT",
@@ -28,10 +30,12 @@ TEMPLATES = {
             "NeoCare: %(infant)s's skin photo suggests about %(range)s. A photo estimate only "
             "screens; it is not a measurement. %(advice)s%(next)s"
         ),
+        _("result of a skin photo"),
     ),
     "treatment_result": Template(
         "NC_TREATMENT_RESULT",
         _("NeoCare: %(infant)s's phototherapy has been recorded. %(advice)s%(next)s"),
+        _("phototherapy recorded"),
     ),
     "photo_retake": Template(
         "NC_PHOTO_RETAKE",
@@ -39,6 +43,7 @@ TEMPLATES = {
             "NeoCare: %(infant)s's skin photo could not be used: %(problem)s. Please retake it: "
             "%(fix)s"
         ),
+        _("photo to retake"),
     ),
     "referral": Template(
         "NC_REFERRAL",
@@ -46,10 +51,12 @@ TEMPLATES = {
             "NeoCare: take %(infant)s to %(hospital)s today. Address: %(address)s. "
             "Bring this message."
         ),
+        _("referral to hospital"),
     ),
     "reminder": Template(
         "NC_REMINDER",
         _("NeoCare: it is time to measure %(infant)s's bilirubin again (due %(due)s)."),
+        _("measurement reminder"),
     ),
     "reminder_second": Template(
         "NC_REMINDER_2",
@@ -57,14 +64,17 @@ TEMPLATES = {
             "NeoCare: %(infant)s's bilirubin measurement due %(due)s has not arrived. Please "
             "measure today; your community doctor has been told."
         ),
+        _("second measurement reminder"),
     ),
     "doctor_missed_measurement": Template(
         "NC_DR_MISSED",
         _("NeoCare: %(infant)s (ref %(ref)s) missed a measurement due %(due)s. Please call."),
+        _("missed measurement (to the doctor)"),
     ),
     "doctor_alert": Template(
         "NC_DR_ALERT",
         _("NeoCare: new %(severity)s alert for %(infant)s (ref %(ref)s). Open the triage queue."),
+        _("alert (to the doctor)"),
     ),
     "doctor_escalated": Template(
         "NC_DR_ESCALATED",
@@ -72,13 +82,15 @@ TEMPLATES = {
             "NeoCare: %(severity)s alert at %(centre)s unacknowledged for %(minutes)s min "
             "(ref %(ref)s). Please act."
         ),
+        _("escalated alert (to the doctor)"),
     ),
     "opt_out_confirmed": Template(
         "NC_OPT_OUT",
         _("NeoCare: you will receive no more messages. Reply with your doctor to rejoin."),
+        _("opt-out confirmed"),
     ),
     # Several messages to one number folded into one (daily budget): parts are rendered texts.
-    "combined": Template("NC_COMBINED", _("%(parts)s")),
+    "combined": Template("NC_COMBINED", _("%(parts)s"), _("several messages in one")),
 }
 
 

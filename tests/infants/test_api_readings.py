@@ -30,7 +30,7 @@ def minutes_ago(minutes):
 
 def test_reading_in_umol_l_is_stored_canonically_and_shown_in_both_units(parent_and_infant):
     client, infant = parent_and_infant
-    measured_at = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    measured_at = timezone.now().replace(microsecond=0) - timedelta(minutes=30)
 
     response = post(
         client,
@@ -65,6 +65,8 @@ def test_reading_in_umol_l_is_stored_canonically_and_shown_in_both_units(parent_
         "channel": "app",
         "entered_by_role": "guardian",
         "created_at": body["created_at"],
+        "needs_confirmation": None,
+        "late_entry": False,
     }
     assert reading.value_umol_l == 205.0
 

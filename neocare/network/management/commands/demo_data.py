@@ -1,6 +1,7 @@
 """Build the demo city: 11 districts, their centres, 3 hospitals, one account per role and about
 50 infants with reading histories. Deterministic for a seed; times are relative to `--now`
-(default: the moment it runs) so the demo infants are always in their first days of life.
+(default: the moment it runs) so the demo infants are always in their first days of life. The
+histories are loaded as the past: nothing is sent when the demo loads.
 
 Skips everything when the demo region exists already, so the run command can call it each time.
 """
@@ -210,6 +211,9 @@ class Command(BaseCommand):
                     channel=Channel.APP,
                     idempotency_key=uuid.UUID(int=rng.getrandbits(128)).hex,
                     device_id="demo-meter",
+                    # History being loaded: alerts open on what it says, nobody is texted
+                    # about readings of the past, no reminder falls due in the past.
+                    announce=False,
                 )
                 readings += 1
                 hours += rng.uniform(10, 30)
