@@ -801,9 +801,10 @@ def _estimate_signals(
     basis: float,
     policy: Policy,
 ) -> list[Signal]:
-    """The newest visual estimate and the newest photo estimate that came after `after_age`
-    (the measurement in force, or the end of phototherapy) and have not expired. A visual
-    estimate never answers a photo: both count."""
+    """Every visual and photo estimate that came after `after_age` (the measurement in force, or
+    the end of phototherapy) and has not expired. Estimates only ever raise: a newer, lower one
+    does not cancel an earlier, higher one (only a measurement answers an estimate), and a visual
+    estimate never answers a photo."""
 
     def current(age: float | None) -> bool:
         return age is not None and age > after_age and basis - age <= policy.estimate_valid_hours
@@ -814,16 +815,13 @@ def _estimate_signals(
         for r in readings
         if r.evidence is Evidence.VISUAL and r.needs_confirmation is None and current(r.age_hours)
     ]
-    if visuals:
-        v = visuals[-1]
+    for v in visuals:
         signals.append(
             _estimate_signal(
                 infant, Evidence.VISUAL, v.value_mg_dl, v.age_hours, policy, _reading_summary(v)
             )
         )
-    dated = [p for p in photos if current(p.age_hours)]
-    if dated:
-        p = max(dated, key=lambda p: p.age_hours)
+    for p in sorted((p for p in photos if current(p.age_hours)), key=lambda p: p.age_hours):
         summary = {
             "kind": "photo",
             "is_measurement": False,
