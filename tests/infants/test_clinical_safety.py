@@ -57,7 +57,10 @@ def test_a_visual_estimate_does_not_push_back_the_measurement_a_photo_asked_for(
     doctor review, measure by 73 h; a visual 5 at 49.5 h must not lower or delay that."""
     infant.birth_at = timezone.now().replace(microsecond=0) - timedelta(hours=50)
     infant.save()
-    assert post_reading(parent, infant, value="9.0", key="d1-tsb-key0", age_hours=40).status_code == 201
+    assert (
+        post_reading(parent, infant, value="9.0", key="d1-tsb-key0", age_hours=40).status_code
+        == 201
+    )
     photo = Photo.objects.create(
         infant=infant,
         uploaded_by=world.personas["guardian"],
@@ -94,7 +97,9 @@ def test_a_visual_estimate_does_not_push_back_the_measurement_a_photo_asked_for(
 def test_an_implausible_value_is_kept_marked_and_lowers_nothing(world, infant, parent):
     """Defect 9: 0 µmol/L a minute after 350 µmol/L."""
     post_reading(parent, infant, value="350", unit="umol/L", key="d9-a-key0", age_hours=59.9)
-    response = post_reading(parent, infant, value="0", unit="umol/L", key="d9-b-key0", age_hours=59.92)
+    response = post_reading(
+        parent, infant, value="0", unit="umol/L", key="d9-b-key0", age_hours=59.92
+    )
 
     body = response.json()
     assert body["needs_confirmation"]["code"] == "implausible_fall"
@@ -108,7 +113,9 @@ def test_an_implausible_value_is_kept_marked_and_lowers_nothing(world, infant, p
 
 def test_a_umol_l_value_that_looks_like_mg_dl_asks_to_confirm_the_unit(world, infant, parent):
     post_reading(parent, infant, value="150", unit="umol/L", key="d9-c-key0", age_hours=40)
-    response = post_reading(parent, infant, value="18", unit="umol/L", key="d9-d-key0", age_hours=58)
+    response = post_reading(
+        parent, infant, value="18", unit="umol/L", key="d9-d-key0", age_hours=58
+    )
 
     assert response.json()["needs_confirmation"]["code"] == "unit_suspect"
     assert response.json()["assessment"]["measurement"]["value_umol_l"] == 150
@@ -143,7 +150,9 @@ def test_an_entry_older_than_the_latest_changes_nothing_but_the_record(world, in
 
 def test_a_dangerous_late_entry_still_reaches_the_doctor_and_the_parents(world, infant, parent):
     post_reading(parent, infant, value="9.0", key="d10-now2-key0", age_hours=59.5)
-    post_reading(parent, infant, value="23.0", key="d10-old2-key0", age_hours=50)  # above escalation
+    post_reading(
+        parent, infant, value="23.0", key="d10-old2-key0", age_hours=50
+    )  # above escalation
 
     alert = Alert.objects.get(infant=infant)
     assert alert.severity == "emergency"
