@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench screenshots scenarios clean
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM := /usr/bin/chromium
@@ -42,6 +42,11 @@ test: $(INSTALLED) $(CHROMIUM)
 # Re-take docs/screenshots/ (the README shows them) with the browser test's own story.
 screenshots: $(INSTALLED) $(CHROMIUM)
 	NEOCARE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser
+
+# Rewrite docs/scenarios.md from the scenario replays (tests/scenarios/) after an intended change
+# of behaviour; review its diff like code. `make test` fails while the book is stale.
+scenarios: $(INSTALLED)
+	$(BIN)/pytest tests/scenarios --write-book -q
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -872,10 +872,13 @@ def _measurement_signals(
             )
     if age is None:
         return signals
+    # A rate only between comparable measurements: TSB with TSB, TcB with TcB (a meter reads
+    # differently from the laboratory, and an estimate is no measurement at all).
     earlier = [
         p
         for p in measurements
         if p is not m
+        and p.evidence is m.evidence
         and p.age_hours is not None
         and age - p.age_hours >= RAPID_RISE_MIN_INTERVAL_HOURS
     ]

@@ -130,12 +130,12 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "no_reading": (
         "还没有仪器或抽血测得的胆红素值，请测量一次。",
         "There is no meter or blood-test bilirubin value yet; please measure once.",
-        "尚无 TcB 或 TSB 测量值：{window} 小时内测量。",
-        "No TcB or TSB yet: measure within {window} h.",
+        "尚无 TcB 或 TSB 测量值{measure_within}",
+        "No TcB or TSB yet.{measure_within}",
     ),
     "under_phototherapy": (
-        "宝宝正在接受光疗，请听从医院医生的安排。",
-        "Your baby is having phototherapy; follow the hospital doctors' plan.",
+        "宝宝正在医院接受光疗。",
+        "Your baby is having phototherapy in hospital.",
         "光疗中（{started} 小时开始）：由治疗团队决定复查时间。",
         "Under phototherapy (started at {started} h): the treating team decides the next "
         "measurement.",
@@ -157,23 +157,23 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "outside_guideline_below_35_weeks": (
         "宝宝是早产儿，需要医生亲自评估。",
         "Your baby was born early and needs a doctor's assessment.",
-        "胎龄 < 35 周：AAP 2022 无适用阈值，需临床评估；医生可为该婴儿设定阈值。{window} 小时内复测。",
+        "胎龄 < 35 周：AAP 2022 无适用阈值，需临床评估；医生可为该婴儿设定阈值{measure_within}",
         "Gestational age < 35 weeks: no AAP 2022 threshold applies; clinician review, and a "
-        "clinician may set this infant's thresholds. Measure again within {window} h.",
+        "clinician may set this infant's thresholds.{measure_within}",
     ),
     "outside_guideline_gestational_age_missing": (
         "缺少宝宝的胎龄信息，需要医生评估。",
         "Your baby's gestational age is missing; a doctor needs to assess.",
-        "胎龄缺失：无法选择 AAP 2022 阈值，需临床评估并补录胎龄。{window} 小时内复测。",
+        "胎龄缺失：无法选择 AAP 2022 阈值，需临床评估并补录胎龄{measure_within}",
         "Gestational age missing: no AAP 2022 threshold can be chosen; clinician review, record "
-        "the gestational age. Measure again within {window} h.",
+        "the gestational age.{measure_within}",
     ),
     "outside_guideline_birth_time_missing": (
         "缺少宝宝的出生时间，需要医生评估。",
         "Your baby's birth time is missing; a doctor needs to assess.",
-        "出生时间缺失：无法计算小时龄，需临床评估并补录出生时间。{window} 小时内复测。",
-        "Birth time missing: age in hours unknown; clinician review, record the birth time. "
-        "Measure again within {window} h.",
+        "出生时间缺失：无法计算小时龄，需临床评估并补录出生时间{measure_within}",
+        "Birth time missing: age in hours unknown; clinician review, record the birth time."
+        "{measure_within}",
     ),
     "outside_guideline_measured_before_birth": (
         "测量时间有误，需要医生核对。",
@@ -246,16 +246,15 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "confirm with TSB within {window} h.",
     ),
     "tsb_advice_open": (
-        "之前的抽血结果要求再次抽血复查，家用仪器读数不能代替。",
-        "An earlier blood test asked for another blood test; a meter reading cannot replace it.",
+        "{tsb_parent}",
+        "{tsb_parent}",
         "{tsb_age} 小时的 TSB {tsb_value}（{tsb_band}）要求的复查尚未完成：TcB 不能代替 TSB。",
         "The TSB of {tsb_value} at {tsb_age} h ({tsb_band}) asked for a follow-up that has not "
         "been done; a TcB does not answer it.",
     ),
     "value_needs_confirmation": (
-        "这次的数值看起来不太可能（{why}），请重新测量一次；在确认之前，仍按之前的结果提醒您。",
-        "This value looks unlikely ({why}); please measure again. Until it is confirmed, the "
-        "earlier result still counts.",
+        "这次的数值看起来不太可能（{why}），请重新测量一次；{until_confirmed}",
+        "This value looks unlikely ({why}); please measure again. {until_confirmed}",
         "{method} {value}，{age} 小时：需确认（{why}），不据此降低处理级别；{window} 小时内复测。",
         "{method} {value} at {age} h needs confirming ({why}); it lowers nothing. Measure again "
         "within {window} h.",
@@ -368,7 +367,7 @@ DRIVER_TEXTS: dict[str, tuple[str, str]] = {
         "{gap} below the phototherapy threshold (nomogram z={z})",
     ),
     "rise": ("每小时上升 {rise}（间隔 {since} 小时）", "rising {rise} per hour over {since} h"),
-    "age": ("日龄 {age} 小时", "age {age} h"),
+    "age": ("出生后 {age} 小时", "age {age} h"),
     "gestation": ("胎龄 {ga} 周、出生体重 {bw} g", "gestation {ga} weeks, birth weight {bw} g"),
     "haemolysis": (
         "溶血风险（G6PD 缺乏症或同族免疫性溶血病）",
@@ -415,6 +414,33 @@ WHY_CONFIRM = {
         "unit_suspect": "the unit looks wrong: the number looks like mg/dL",
         "implausible_fall": "it fell faster than possible since the last measurement",
         "implausible_rise": "it rose faster than possible since the last measurement",
+    },
+}
+# What an earlier blood test still in force means for the parents, by its band.
+TSB_PARENT = {
+    ZH: {
+        "gap_under_2": "之前的抽血结果要求再次抽血复查，家用仪器读数不能代替。",
+        "at_or_above_phototherapy": "之前的抽血结果已达到需要光疗的水平，家用仪器读数不能改变这一点。",
+        "at_or_above_escalation": "之前的抽血结果已经很高，需要立即治疗，家用仪器读数不能改变这一点。",
+    },
+    EN: {
+        "gap_under_2": "An earlier blood test asked for another blood test; a meter reading "
+        "cannot replace it.",
+        "at_or_above_phototherapy": "An earlier blood test reached the level that needs "
+        "phototherapy; a meter reading does not change that.",
+        "at_or_above_escalation": "An earlier blood test is very high and needs treatment now; "
+        "a meter reading does not change that.",
+    },
+}
+# Until a doubtful value is measured again: a low one lowers nothing, a high one is acted on.
+UNTIL_CONFIRMED = {
+    ZH: {
+        "lower": "在确认之前，仍按之前的结果提醒您。",
+        "higher": "为安全起见，在确认之前按这次的数值处理。",
+    },
+    EN: {
+        "lower": "Until it is confirmed, the earlier result still counts.",
+        "higher": "To be safe, it is acted on until a new measurement confirms or corrects it.",
     },
 }
 BANDS = {
@@ -588,6 +614,12 @@ def _value_builder(result, detail: dict):
             return w[th.source]
         if key == "window":
             return _window(detail["window_hours"])
+        if key == "measure_within":
+            # The basis's own window, unless the action sends the infant to hospital now.
+            if result.decided_by == "hospital":
+                return "。" if lang == ZH else ""
+            window = _window(detail["window_hours"])
+            return f"，{window} 小时内测量。" if lang == ZH else f" Measure within {window} h."
         if key in ("falls", "end_day", "limit_days"):
             return str(detail[key])
         if key == "ended_by":
@@ -612,6 +644,8 @@ def _value_builder(result, detail: dict):
             return w["bound" + suffix].format(age=_hours(subject["age_hours"]))
         if key == "tcb_limit":
             return _threshold(15.0, lang, unit)
+        if key == "tsb_parent":
+            return TSB_PARENT[lang][detail["tsb_band"]]
         if key in ("tsb_value", "tsb_age", "tsb_band"):
             if key == "tsb_value":
                 return both_units(detail["tsb_value_mg_dl"], detail["tsb_value_umol_l"], lang)
@@ -620,6 +654,9 @@ def _value_builder(result, detail: dict):
             return BANDS[lang][detail["tsb_band"]]
         if key == "why":
             return WHY_CONFIRM[lang][detail["needs_confirmation"]]
+        if key == "until_confirmed":
+            higher = detail["needs_confirmation"] == "implausible_rise"
+            return UNTIL_CONFIRMED[lang]["higher" if higher else "lower"]
         if key == "estimate":
             return _estimate(detail, lang)
         if key == "kind":
@@ -654,11 +691,19 @@ def reason(code: str, result, detail: dict | None = None) -> dict:
     parent_zh, parent_en, doctor_zh, doctor_en = TEXTS[code]
     build = _value_builder(result, detail or {})
     zh, en = _Values(build, ZH), _Values(build, EN)
+    clinician_en = doctor_en.format_map(en)
     return {
         "code": code,
         "parent": {ZH: parent_zh.format_map(zh), EN: parent_en.format_map(en)},
-        "clinician": {ZH: doctor_zh.format_map(zh), EN: doctor_en.format_map(en)},
+        # A sentence may open with a value's name ("visual estimate 5.0 mg/dL …").
+        "clinician": {
+            ZH: doctor_zh.format_map(zh),
+            EN: clinician_en[:1].upper() + clinician_en[1:],
+        },
     }
+
+
+SPEAKS_FOR_ITSELF = frozenset({"under_phototherapy", "after_phototherapy_check"})
 
 
 def explain(result, base) -> None:
@@ -678,11 +723,17 @@ def explain(result, base) -> None:
     chosen = [
         next(r for r, (_, floor, _) in zip(reasons, explained, strict=True) if floor == action)
     ]
+    # What an estimate or a doubtful value asked adds one sentence; a low estimate's own sentence
+    # is left out beside another (the message already calls it an estimate, and the first
+    # sentence already asks for the measurement).
     for r, (code, floor, _) in zip(reasons, explained, strict=True):
-        asks = code.startswith(("estimate_", "visual_estimate", "value_needs", "tsb_advice"))
-        if asks and r not in chosen and (floor == action or floor >= 2 and len(chosen) < 2):
+        asks = code.startswith(("estimate_", "value_needs", "tsb_advice"))
+        if asks and r not in chosen and floor > 1 and len(chosen) < 2:
             chosen.append(r)
-    sentences = [headline["parent"]] + [r["parent"] for r in chosen]
+    # After treatment the basis speaks for itself: "no visit is needed" would jar beside
+    # "your baby is having phototherapy in hospital".
+    lead = [] if base.code in SPEAKS_FOR_ITSELF and base.action == action else [headline["parent"]]
+    sentences = lead + [r["parent"] for r in chosen]
     result.advice = {
         lang: ("" if lang == ZH else " ").join(s[lang] for s in sentences) for lang in LANGUAGES
     }

@@ -35,6 +35,7 @@ from risk_model.guideline import (
     PhotoFacts,
     PhototherapyFacts,
     ReadingFacts,
+    plausibility,
 )
 from risk_model.guideline import assess as guideline_assess
 from risk_model.policy import Policy
@@ -141,6 +142,16 @@ def _basis(reading, observation, photo, phototherapy) -> datetime:
     return phototherapy.stopped_at or phototherapy.started_at
 
 
+def _judge_plausibility(infant: Infant, reading: Reading, policy: Policy) -> None:
+    """Keep the engine's plausibility verdict on a reading, judged against what came before it."""
+    before = infant.readings.filter(measured_at__lt=reading.measured_at).exclude(pk=reading.pk)
+    earlier = [reading_facts(infant, r) for r in before.order_by("-measured_at")[:HISTORY_READINGS]]
+    verdict = plausibility(reading_facts(infant, reading), earlier, policy) or ""
+    if verdict != reading.needs_confirmation:
+        reading.needs_confirmation = verdict
+        reading.save(update_fields=["needs_confirmation"])
+
+
 def _assessment_store(
     *,
     infant: Infant,
@@ -149,20 +160,28 @@ def _assessment_store(
     photo,
     phototherapy: Phototherapy | None,
 ) -> Assessment:
-    """Assess the infant from the record up to the basis instant and store the result.
+    """Assess the infant and store the result.
 
-    Only what was measured or observed at or before that instant is used (a reading synced
-    late is judged on what came before it, not after). A reading's plausibility verdict is
-    kept on the reading: later assessments do not let a doubtful value lower anything.
+    The moment assessed is the record's own, or — for a record older than the infant's latest
+    assessment (a late entry) — that latest moment, so that what counts now includes it (a late
+    TSB above a threshold still outranks a newer meter reading). Only what was measured or
+    observed up to the moment is used. A reading is judged for plausibility against what came
+    before it, and the verdict is kept on the reading: no later assessment lets a doubtful value
+    lower anything.
     """
-    basis_at = _basis(reading, observation, photo, phototherapy)
+    own_at = _basis(reading, observation, photo, phototherapy)
+    latest = assessment_latest(infant)
+    basis_at = own_at if latest is None else max(own_at, latest.basis_at)
+    # A reading is what prompted the moment assessed only when it is that moment's newest.
+    prompted_by_reading = reading is not None and basis_at == own_at
     policy = clinical_policy()
-    triggered_by_reading = reading is not None
+    if reading is not None:
+        _judge_plausibility(infant, reading, policy)
     # The engine needs only recent readings; a bounded window keeps one POST cheap however
     # long the history grows.
     recent = infant.readings.filter(measured_at__lte=basis_at).order_by("-measured_at", "-id")
     readings = list(reversed(recent[:HISTORY_READINGS]))
-    newest = reading if reading is not None else (readings[-1] if readings else None)
+    newest = reading if prompted_by_reading else (readings[-1] if readings else None)
     previous = [reading_facts(infant, r) for r in readings if newest is None or r.pk != newest.pk]
     observations = [
         observation_facts(infant, o)
@@ -178,14 +197,9 @@ def _assessment_store(
         model=model,
         unavailable_reason=unavailable,
         photos=_recent_photo_estimates(infant, basis_at, photo_hours),
-        at_age_hours=None if triggered_by_reading else infant.age_hours_at(basis_at),
+        at_age_hours=None if prompted_by_reading else infant.age_hours_at(basis_at),
         policy=policy,
     )
-    if triggered_by_reading:
-        verdict = (result.trigger or {}).get("needs_confirmation") or ""
-        if verdict != reading.needs_confirmation:
-            reading.needs_confirmation = verdict
-            reading.save(update_fields=["needs_confirmation"])
     due_age = result.next_measurement_due_age_hours
     prediction = result.risk_model or {}
     return Assessment.objects.create(
@@ -216,15 +230,13 @@ def assessment_record(
     announce: bool = True,
 ) -> Assessment:
     """Assess the infant at a new reading, observation, usable photo or phototherapy change,
-    store it, and carry out what follows — once, inside the caller's transaction.
+    store it, and carry out what follows — once, inside the caller's transaction: the alert
+    opens or rises, the parents hear what it means, the one reminder is set. Texts speak
+    relative to now: a next measurement already due is "now", never a time in the past.
 
-    - The assessment that is now the infant's latest opens or raises the alert, tells the
-      parents what it means, and sets the next reminder. Texts speak relative to now: a next
-      measurement already due is "now", never a time in the past.
     - A late entry (measured more than LATE_ENTRY_AFTER_MINUTES before it arrived) is history:
-      it updates the record and the chart; the parents are texted about it only when it sends
-      the infant to hospital. An entry older than the latest assessment changes nothing but
-      the record — unless it reaches hospital level, when the doctors' alert still opens.
+      it updates the record, the chart and what counts now, but the parents are texted about it
+      only when it sends the infant to hospital.
     - `announce=False` loads a record of the past (demo data): alerts are opened on what it
       says, but nobody is messaged and no reminder falls due in the past.
     """
@@ -236,12 +248,9 @@ def assessment_record(
         photo=photo,
         phototherapy=phototherapy,
     )
-    current = assessment_latest(infant).pk == assessment.pk
-    late = now - assessment.basis_at > timedelta(minutes=settings.LATE_ENTRY_AFTER_MINUTES)
-    if current or assessment.level >= ActionLevel.URGENT_REFERRAL:
-        alert_raise(assessment=assessment, actor=actor, announce=announce)
-    if not current:
-        return assessment
+    own_at = _basis(reading, observation, photo, phototherapy)
+    late = now - own_at > timedelta(minutes=settings.LATE_ENTRY_AFTER_MINUTES)
+    alert_raise(assessment=assessment, actor=actor, announce=announce)
     told = announce and (not late or assessment.level >= ActionLevel.URGENT_REFERRAL)
     if told:
         notify_assessment(assessment, now=now)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from neocare.infants.models import ActionLevel, Guardianship, Reading
 from neocare.messaging.services import Draft, messages_enqueue
 from neocare.network.models import Facility, User
-from risk_model.units import Unit, umol_l_shown
+from risk_model.units import Unit, mg_dl_shown, to_mg_dl, umol_l_shown
 
 # Urgent referral and emergency go out at once, even in quiet hours.
 URGENT_FROM = ActionLevel.URGENT_REFERRAL
@@ -25,6 +25,17 @@ WHEN_FORMAT = {"zh-hans": "n月j日 H:i", "en": "j M, H:i"}
 def _when(instant, language: str) -> str:
     with translation.override(language):
         return date_format(timezone.localtime(instant), WHEN_FORMAT.get(language, "Y-m-d H:i"))
+
+
+def _in_language(text, person) -> str:
+    """A label as the recipient reads it (parameters are stored as text, in their language)."""
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        return str(text())
+
+
+def _separator(language: str) -> str:
+    """Sentences follow each other with a space in English, without one in Chinese."""
+    return "" if language == "zh-hans" else " "
 
 
 def _guardians(infant):
@@ -56,8 +67,10 @@ def _what_was_sent(assessment) -> tuple[str, dict]:
     if assessment.phototherapy_id is not None:
         return "treatment_result", {}
     reading = assessment.reading
-    trigger = assessment.result["trigger"]
-    value = _both_units_for_parents(trigger["value_mg_dl"], trigger["value_umol_l"])
+    sent, unit = float(reading.value_as_sent), reading.unit_as_sent
+    value = _both_units_for_parents(
+        float(mg_dl_shown(to_mg_dl(sent, unit))), umol_l_shown(sent, unit)
+    )
     if reading.method == Reading.Method.VISUAL:
         what = gettext("visual estimate of %(value)s (not a measurement)") % {"value": value}
     elif reading.method == Reading.Method.TSB_LAB:
@@ -70,13 +83,14 @@ def _what_was_sent(assessment) -> tuple[str, dict]:
 def _next_text(assessment, now) -> str:
     """When to measure next, counted from now: a time, "now", or who decides."""
     due = assessment.next_measurement_at
+    space = _separator(translation.get_language())
     if due is None:
         if assessment.result.get("decided_by") == "treating_team":
-            return " " + gettext("The hospital team will tell you when to measure next.")
+            return space + gettext("The hospital team will tell you when to measure next.")
         return ""  # the action itself sends the baby to hospital
     if due <= now + timedelta(minutes=DUE_NOW_MINUTES):
-        return " " + gettext("Please measure again now.")
-    return " " + gettext("Please measure again by %(when)s.") % {
+        return space + gettext("Please measure again now.")
+    return space + gettext("Please measure again by %(when)s.") % {
         "when": _when(due, translation.get_language())
     }
 
@@ -153,7 +167,7 @@ def notify_alert(alert) -> None:
                 recipient=doctor,
                 template="doctor_alert",
                 params={
-                    "severity": alert.get_severity_display(),
+                    "severity": _in_language(alert.get_severity_display, doctor),
                     "infant": alert.infant.display_name,
                     "ref": _reference(alert.infant),
                 },
@@ -183,7 +197,7 @@ def notify_escalation(alert, minutes: int) -> None:
                 recipient=doctor,
                 template="doctor_escalated",
                 params={
-                    "severity": alert.get_severity_display(),
+                    "severity": _in_language(alert.get_severity_display, doctor),
                     "centre": alert.centre.name,
                     "minutes": minutes,
                     "ref": _reference(alert.infant),

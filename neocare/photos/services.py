@@ -4,6 +4,7 @@ analyse it (quality gate, estimate) and let the estimate into the infant's asses
 import logging
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from neocare.messaging.notify import notify_photo_retake
 from neocare.network.models import User
 from neocare.photos.models import Photo
 from neocare.photos.sanitise import Rejected, sanitise
-from risk_model.photo import analyse
+from risk_model.photo import Estimate, analyse
 
 logger = logging.getLogger(__name__)
 
@@ -121,45 +122,69 @@ def _analyse_file(photo: Photo):
         return analyse(image, photo.card_rect)
 
 
-def photo_analyse(photo_id: int) -> str:
-    """Analyse a received photo once; returns its status.
+@dataclass(frozen=True)
+class PhotoOutcome:
+    """What the analysis concluded: a status and, for a usable photo, the estimate."""
 
-    The image work runs outside any transaction; the result, the assessment it leads to, the
-    alert, the parents' message and the reminder are then written together under a lock on the
-    photo, so a redelivered task writes nothing twice. A photo taken before the infant's latest
-    meter or lab reading gets its estimate but no assessment: the reading has answered it.
-    """
-    photo = Photo.objects.filter(pk=photo_id, status=Photo.Status.RECEIVED).first()
-    if photo is None:
-        return "already_analysed"
+    status: str
+    problem: str = ""
+    skin_lab: list[float] | None = None
+    estimate: Estimate | None = None
+    estimator_version: str = ""
+
+
+def _outcome(photo: Photo) -> PhotoOutcome:
+    """The image work (quality gate, colour, estimate), outside any transaction."""
     try:
         analysis = _analyse_file(photo)
     except Exception:
         logger.exception("photo %s: analysis failed", photo.public_id)
-        analysis = None
+        return PhotoOutcome(Photo.Status.NOT_ESTIMATED, Photo.Problem.ANALYSIS_FAILED)
+    if not analysis.usable:
+        return PhotoOutcome(Photo.Status.UNUSABLE, analysis.reason)
+    lab = [round(v, 2) for v in analysis.lab]
     estimator, unavailable = current_photo_estimator()
+    if estimator is None:
+        logger.error("photo %s: no estimate, estimator unavailable: %s", photo.pk, unavailable)
+        return PhotoOutcome(
+            Photo.Status.NOT_ESTIMATED, Photo.Problem.ESTIMATOR_UNAVAILABLE, skin_lab=lab
+        )
+    return PhotoOutcome(
+        Photo.Status.USABLE,
+        skin_lab=lab,
+        estimate=estimator.estimate(analysis.lab),
+        estimator_version=estimator.version,
+    )
+
+
+def photo_analyse(photo_id: int) -> str:
+    """Analyse a received photo once; returns its status."""
+    photo = Photo.objects.filter(pk=photo_id, status=Photo.Status.RECEIVED).first()
+    if photo is None:
+        return "already_analysed"
+    return photo_outcome_record(photo_id, _outcome(photo))
+
+
+def photo_outcome_record(photo_id: int, outcome: PhotoOutcome) -> str:
+    """Record what the analysis concluded, once, and what follows from it.
+
+    The result, the assessment it leads to, the alert, the parents' message and the reminder
+    are written together under a lock on the photo, so a redelivered task writes nothing twice.
+    A photo taken before the infant's latest meter or lab reading gets its estimate but no
+    assessment: the reading has answered it. (The scenario book records a given estimate here.)
+    """
     with transaction.atomic():
         photo = Photo.objects.select_for_update().get(pk=photo_id)
         if photo.status != Photo.Status.RECEIVED:
             return "already_analysed"
         photo.analysed_at = timezone.now()
-        if analysis is not None and analysis.usable:
-            photo.skin_lab = [round(v, 2) for v in analysis.lab]
-        if analysis is None:
-            photo.status, photo.problem = Photo.Status.NOT_ESTIMATED, Photo.Problem.ANALYSIS_FAILED
-        elif not analysis.usable:
-            photo.status, photo.problem = Photo.Status.UNUSABLE, analysis.reason
-        elif estimator is None:
-            logger.error("photo %s: no estimate, estimator unavailable: %s", photo.pk, unavailable)
-            photo.status = Photo.Status.NOT_ESTIMATED
-            photo.problem = Photo.Problem.ESTIMATOR_UNAVAILABLE
-        else:
-            estimate = estimator.estimate(analysis.lab)
-            photo.status = Photo.Status.USABLE
-            photo.estimate_mg_dl = estimate.mg_dl
-            photo.estimate_low_mg_dl = estimate.low_mg_dl
-            photo.estimate_high_mg_dl = estimate.high_mg_dl
-            photo.estimator_version = estimator.version
+        photo.status, photo.problem = outcome.status, outcome.problem
+        photo.skin_lab = outcome.skin_lab
+        if outcome.estimate is not None:
+            photo.estimate_mg_dl = outcome.estimate.mg_dl
+            photo.estimate_low_mg_dl = outcome.estimate.low_mg_dl
+            photo.estimate_high_mg_dl = outcome.estimate.high_mg_dl
+            photo.estimator_version = outcome.estimator_version
         photo.save()
         audit_record(
             actor=None,

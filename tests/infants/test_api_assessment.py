@@ -81,11 +81,18 @@ def test_history_keeps_what_was_said_and_latest_follows_the_clock(world, client_
     client = client_for(world.personas["guardian"])
     post_reading(client, term_infant, age_hours=40, value="8.0", key="assess-0010")
     post_reading(client, term_infant, age_hours=48, value="14.5", key="assess-0011")
-    # A reading synced late, measured before the others, does not become "the latest".
+    # A reading synced late, measured before the others, joins the history: it is assessed at
+    # the latest moment (what counts now includes it) and does not become the measurement.
     post_reading(client, term_infant, age_hours=30, value="6.0", key="assess-0012")
 
     history = client.get(f"/api/v1/infants/{term_infant.public_id}/readings/").json()["results"]
-    assert [r["assessment"]["action"] for r in history] == ["routine", "routine", "doctor_review"]
+    assert [r["measured_at"] for r in history] == sorted(r["measured_at"] for r in history)
+    assert [r["assessment"]["action"] for r in history] == [
+        "doctor_review",  # the late 6.0 at 30 h, assessed as of the 14.5 at 48 h
+        "routine",
+        "doctor_review",
+    ]
+    assert history[0]["assessment"]["basis_at"] == history[2]["assessment"]["basis_at"]
     latest = client.get(f"/api/v1/infants/{term_infant.public_id}/assessment/").json()
     assert (latest["action"], latest["value_mg_dl"]) == ("doctor_review", 14.5)
 

@@ -149,7 +149,11 @@ def test_an_entry_older_than_the_latest_changes_nothing_but_the_record(world, in
 
 
 def test_a_dangerous_late_entry_still_reaches_the_doctor_and_the_parents(world, infant, parent):
-    post_reading(parent, infant, value="9.0", key="d10-now2-key0", age_hours=59.5)
+    """A home TcB now, then a lab TSB from 10 h ago typed in late: the TSB outranks the newer
+    meter reading (evidence order), so what counts now is the TSB's emergency."""
+    post_reading(
+        parent, infant, value="9.0", key="d10-now2-key0", age_hours=59.5, method="tcb_home"
+    )
     post_reading(
         parent, infant, value="23.0", key="d10-old2-key0", age_hours=50
     )  # above escalation
@@ -157,6 +161,10 @@ def test_a_dangerous_late_entry_still_reaches_the_doctor_and_the_parents(world, 
     alert = Alert.objects.get(infant=infant)
     assert alert.severity == "emergency"
     assert Referral.objects.filter(infant=infant).exists()  # the system refers emergencies
+    latest = parent.get(f"/api/v1/infants/{infant.public_id}/assessment/").json()
+    assert latest["action"] == "emergency"
+    assert "tsb_advice_open" in [s["code"] for s in latest["signals"]]
+    assert any(t.startswith("NeoCare: take") for t in parent_texts(world))  # the referral
 
 
 def test_demo_data_builds_history_without_sending_anything(db):

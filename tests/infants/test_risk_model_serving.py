@@ -131,15 +131,6 @@ def test_features_served_for_stored_readings_equal_the_training_rows(world, simu
     def at(hours: float):
         return birth + timedelta(hours=float(hours))
 
-    for k in np.flatnonzero(w["infant"] == i):
-        observation_record(
-            infant=infant,
-            observed_at=at(w["age_hours"][k]),
-            entered_by=doctor,
-            channel="clinician",
-            idempotency_key=f"weight-{k:05d}",
-            weight_g=int(w["weight_g"][k]),
-        )
     photos = cohort.photos
     for k in np.flatnonzero(photos["infant"] == i):
         # The simulated estimate, stored as a usable photo's (analysis is tested elsewhere).
@@ -158,7 +149,21 @@ def test_features_served_for_stored_readings_equal_the_training_rows(world, simu
             estimate_mg_dl=float(photos["estimate_mg_dl"][k]),
         )
     rows = np.flatnonzero(r["infant"] == i)
-    for k in rows:
+    # Weights and readings entered in the order they happened (a record entered out of order is
+    # assessed at the latest moment instead: tests/infants/test_clinical_safety.py).
+    events = [(w["age_hours"][k], "weight", k) for k in np.flatnonzero(w["infant"] == i)]
+    events += [(r["age_hours"][k], "reading", k) for k in rows]
+    for _age, kind, k in sorted(events, key=lambda e: (e[0], e[1] != "weight")):
+        if kind == "weight":
+            observation_record(
+                infant=infant,
+                observed_at=at(w["age_hours"][k]),
+                entered_by=doctor,
+                channel="clinician",
+                idempotency_key=f"weight-{k:05d}",
+                weight_g=int(w["weight_g"][k]),
+            )
+            continue
         reading_record(
             infant=infant,
             method=SIMULATED_METHODS[r["method"][k]],

@@ -86,7 +86,7 @@ def test_a_high_estimate_asks_the_doctor_for_a_measurement_and_is_labelled_an_es
     signal = next(s for s in assessment.result["signals"] if s["code"] == "estimate_high")
     assert (signal["estimate"], signal["value_mg_dl"]) == ("photo", round(photo.estimate_mg_dl, 1))
     text = next(r for r in assessment.result["reasons"] if r["code"] == "estimate_high")
-    assert text["clinician"]["en"].startswith("photo estimate")
+    assert text["clinician"]["en"].startswith("Photo estimate")
     assert "not a measurement" in text["clinician"]["en"]
     assert "照片估测值" in text["clinician"]["zh-hans"]
     assert "仅供筛查，不是测量值" in text["parent"]["zh-hans"]

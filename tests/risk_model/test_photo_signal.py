@@ -39,7 +39,7 @@ def test_an_estimate_near_the_threshold_asks_a_doctor_for_a_measurement_within_a
     assert result.next_measurement_window_hours == (4, 24)
     assert result.next_measurement_due_age_hours == 84
     text = next(r for r in result.reasons if r["code"] == "estimate_high")["clinician"]["en"]
-    assert text.startswith("photo estimate") and "not a measurement" in text
+    assert text.startswith("Photo estimate") and "not a measurement" in text
     assert "within 4–24 h" in text
     # The reading's own numbers are untouched: the estimate never becomes the value.
     assert result.value_mg_dl == 8.0
