@@ -78,5 +78,5 @@ def sections(text: str) -> dict[str, str]:
 
 
 def page(rendered: dict[str, str]) -> str:
-    body = "\n".join(f'<a id="{s.id}"></a>\n\n{rendered[s.id]}' for s in SCENARIOS)
+    body = "\n".join(rendered[s.id] for s in SCENARIOS)
     return header() + body + "\n" + ENDS + "\n"

@@ -461,6 +461,8 @@ def render_scenario(scenario: S.Scenario, records: list[StepRecord]) -> str:
     feeding = _label(Infant.Feeding, spec.feeding)
     lines = [
         f"<!-- scenario: {scenario.id} -->",
+        f'<a id="{scenario.id}"></a>',
+        "",
         f"### {scenario.title}",
         "",
         f"*{scenario.why}*",
