@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from neocare.infants.models import ActionLevel, Guardianship, Reading
 from neocare.messaging.services import Draft, messages_enqueue
 from neocare.network.models import Facility, User
-from risk_model.units import Unit, mg_dl_shown, to_mg_dl, umol_l_shown
+from risk_model.units import Unit, mg_dl_shown, umol_l_shown
 
 # Urgent referral and emergency go out at once, even in quiet hours.
 URGENT_FROM = ActionLevel.URGENT_REFERRAL
@@ -46,13 +46,6 @@ def _reference(infant) -> str:
     return str(infant.public_id)[:8]
 
 
-def _both_units_for_parents(mg_dl: float, umol_l: int) -> str:
-    """Parents read µmol/L in Chinese (what Chinese meters and labs show), mg/dL in English."""
-    if translation.get_language() == "zh-hans":
-        return f"{umol_l} μmol/L"
-    return f"{mg_dl:.1f} mg/dL"
-
-
 def _what_was_sent(assessment) -> tuple[str, dict]:
     """The template and what it names, in the current language. Visual and photo values are
     always called estimates."""
@@ -67,10 +60,14 @@ def _what_was_sent(assessment) -> tuple[str, dict]:
     if assessment.phototherapy_id is not None:
         return "treatment_result", {}
     reading = assessment.reading
+    # The value as the parents sent it, in their meter's unit (mg/dL to 0.1, µmol/L whole).
     sent, unit = float(reading.value_as_sent), reading.unit_as_sent
-    value = _both_units_for_parents(
-        float(mg_dl_shown(to_mg_dl(sent, unit))), umol_l_shown(sent, unit)
-    )
+    if unit == Unit.MG_DL:
+        value = f"{mg_dl_shown(sent)} mg/dL"
+    else:
+        value = f"{umol_l_shown(sent, unit)} " + (
+            "μmol/L" if translation.get_language() == "zh-hans" else "µmol/L"
+        )
     if reading.method == Reading.Method.VISUAL:
         what = gettext("visual estimate of %(value)s (not a measurement)") % {"value": value}
     elif reading.method == Reading.Method.TSB_LAB:

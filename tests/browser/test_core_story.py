@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from neocare.alerts.services import referral_create, referral_update
@@ -82,6 +83,7 @@ def five_earlier_treatments(world):
             by=world.personas["paediatrician"],
             status="treated",
             treatment="phototherapy",
+            phototherapy_started_at=timezone.now() - timedelta(hours=2),
         )
 
 
@@ -149,6 +151,9 @@ def test_the_core_story(world, live_server, browser, shots):
         form.get_by_label("Status").select_option(status)
         if treatment:
             form.get_by_label("Treatment given").select_option(treatment)
+            # The course goes on the record with its start (the browser's own picker).
+            started = timezone.localtime() - timedelta(hours=1)
+            form.get_by_label("Phototherapy started").fill(started.strftime("%Y-%m-%dT%H:%M"))
         form.get_by_role("button", name="Update referral").click()
         paediatrician.wait_for_load_state()
     assert "phototherapy" in paediatrician.locator(".referral .treatment").first.inner_text()
