@@ -308,3 +308,14 @@ def test_the_staff_thresholds_and_phototherapy_reads_are_audited(world, client_f
         )
     )
     assert {"phototherapy", "clinician_thresholds"} <= kinds
+
+
+def test_every_programme_policy_is_named_in_settings(settings):
+    """settings.CLINICAL_POLICY names each policy, so none hides behind a code default."""
+    from dataclasses import fields
+
+    from neocare.infants.assessments import clinical_policy
+    from risk_model.policy import Policy
+
+    assert set(settings.CLINICAL_POLICY) == {f.name for f in fields(Policy)}
+    assert clinical_policy() == Policy(**settings.CLINICAL_POLICY)
