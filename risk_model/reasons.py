@@ -241,9 +241,10 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "confirm_with_tsb": (
         "经皮胆红素读数偏高，需要抽血确认（血清总胆红素）。",
         "The meter reading is high; a blood test (serum bilirubin) must confirm it.",
-        "TcB {value}：≥ {tcb_limit} 或距光疗阈值 3 mg/dL 以内，{window} 小时内查 TSB 确认。",
-        "TcB {value}: at or above {tcb_limit} or within 3 mg/dL of the phototherapy threshold; "
-        "confirm with TSB within {window} h.",
+        "TcB {value}：TcB 达到 {tcb_limit} 或距光疗阈值 3 mg/dL 以内时须以 TSB 确认，{window} 小时内查 "
+        "TSB。",
+        "TcB {value}: a TcB at or above {tcb_limit}, or within 3 mg/dL of the phototherapy "
+        "threshold, must be confirmed by TSB; TSB within {window} h.",
     ),
     "tsb_advice_open": (
         "{tsb_parent}",
@@ -271,9 +272,9 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "{kind}显示黄疸可能偏高{disclaimer}，需要用仪器或抽血测量一次。",
         "The {kind} suggests the jaundice may be high{disclaimer}; it needs a meter or blood-test "
         "measurement.",
-        "{estimate}，{age} 小时：≥ 15 mg/dL 或距光疗阈值 {threshold} 3 mg/dL 以内。{window} 小时内"
+        "{estimate}，{age} 小时：达到 15 mg/dL 或距光疗阈值 {threshold} 3 mg/dL 以内。{window} 小时内"
         "测 TcB 或 TSB。估测值，非测量值。",
-        "{estimate} at {age} h: at or above 15 mg/dL or within 3 mg/dL of the phototherapy "
+        "{estimate} at {age} h: at 15 mg/dL or more, or within 3 mg/dL of the phototherapy "
         "threshold {threshold}. TcB or TSB within {window} h. An estimate, not a measurement.",
     ),
     "estimate_uncertain": (
@@ -733,6 +734,8 @@ def explain(result, base) -> None:
     # After treatment the basis speaks for itself: "no visit is needed" would jar beside
     # "your baby is having phototherapy in hospital".
     lead = [] if base.code in SPEAKS_FOR_ITSELF and base.action == action else [headline["parent"]]
+    # A doubtful new value is explained first: what follows is about the earlier result.
+    chosen.sort(key=lambda r: r["code"] != "value_needs_confirmation")
     sentences = lead + [r["parent"] for r in chosen]
     result.advice = {
         lang: ("" if lang == ZH else " ").join(s[lang] for s in sentences) for lang in LANGUAGES

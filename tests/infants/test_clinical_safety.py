@@ -203,7 +203,7 @@ def test_the_queue_shows_the_assessment_that_counts_and_the_one_that_opened_the_
 
     page = browser_for(doctor).get(reverse("console:triage")).content.decode()
     assert "351 μmol/L" in page and "at 186 h" in page  # 20.5 mg/dL, measured at 186 h
-    assert "alert opened at" in page and "(11.0 mg/dL), 20 h" in page
+    assert "alert opened at" in page and "(11.0 mg/dL), at 20 h" in page
 
 
 def test_phototherapy_stopped_on_the_referral_schedules_the_rebound_check(world, infant, parent):
