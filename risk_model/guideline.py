@@ -627,9 +627,10 @@ def _base(
     under_treatment: bool,
     policy: Policy,
 ) -> _Base:
+    treating = {"started_age_hours": course.started_age_hours} if under_treatment else {}
     if m is None:
         if under_treatment:
-            return _Base("under_phototherapy", Action.ROUTINE, None)
+            return _Base("under_phototherapy", Action.ROUTINE, None, treating)
         if course is not None:  # stopped, nothing measured since
             risks = rebound_risk(infant, course)
             window = (
@@ -676,7 +677,7 @@ def _base(
         )
     level = _level(value, age, th, policy)
     if under_treatment and level.action < Action.EMERGENCY:
-        return _Base("under_phototherapy", Action.ROUTINE, None)
+        return _Base("under_phototherapy", Action.ROUTINE, None, treating)
     detail = {"window_hours": level.window}
     code, window = level.code, level.window
     if code == "gap_wide_after_72h":
@@ -800,7 +801,7 @@ def _estimate_signals(
     after_age: float,
     basis: float,
     policy: Policy,
-) -> list[Signal]:
+) -> tuple[list[Signal], list[float]]:
     """Every visual and photo estimate that came after `after_age` (the measurement in force, or
     the end of phototherapy) and has not expired. Estimates only ever raise: a newer, lower one
     does not cancel an earlier, higher one (only a measurement answers an estimate), and a visual
@@ -809,19 +810,21 @@ def _estimate_signals(
     def current(age: float | None) -> bool:
         return age is not None and age > after_age and basis - age <= policy.estimate_valid_hours
 
-    signals = []
+    signals, ages = [], []
     visuals = [
         r
         for r in readings
         if r.evidence is Evidence.VISUAL and r.needs_confirmation is None and current(r.age_hours)
     ]
     for v in visuals:
+        ages.append(v.age_hours)
         signals.append(
             _estimate_signal(
                 infant, Evidence.VISUAL, v.value_mg_dl, v.age_hours, policy, _reading_summary(v)
             )
         )
     for p in sorted((p for p in photos if current(p.age_hours)), key=lambda p: p.age_hours):
+        ages.append(p.age_hours)
         summary = {
             "kind": "photo",
             "is_measurement": False,
@@ -836,7 +839,7 @@ def _estimate_signals(
                 infant, Evidence.PHOTO, p.estimate_mg_dl, p.age_hours, policy, summary, p.high_mg_dl
             )
         )
-    return signals
+    return signals, ages
 
 
 def _measurement_signals(
@@ -992,19 +995,7 @@ def assess(
     )
     if triggered:
         result.trigger = _reading_summary(reading)
-    base = _base(
-        infant,
-        m,
-        measurements,
-        th,
-        origin,
-        course if not under_treatment else None,
-        under_treatment,
-        policy,
-    )
-    if under_treatment and base.code == "under_phototherapy":
-        course_detail = {"started_age_hours": course.started_age_hours}
-        base.detail.update(course_detail)
+    base = _base(infant, m, measurements, th, origin, course, under_treatment, policy)
     if m is not None:
         _describe_measurement(result, infant, m, th)
 
@@ -1015,27 +1006,23 @@ def assess(
             signals.extend(_open_tsb_advice(infant, tsbs[-1], policy))
     if triggered and reading.needs_confirmation is not None:
         signals.append(_unconfirmed_signal(infant, reading, origin, policy))
-    estimates = []
-    if basis is not None and not under_treatment:
-        newer_than = max(
-            after_age, m.age_hours if m is not None and m.age_hours is not None else -math.inf
-        )
-        estimates = _estimate_signals(infant, known, photos, newer_than, basis, policy)
-    if m is not None and not under_treatment:
-        signals.extend(
-            _measurement_signals(
-                infant, m, measurements, th, course if not under_treatment else None, policy
-            )
-        )
-    signals.extend(estimates)
-    ages = [m.age_hours if m is not None else None, *(s.detail["age_hours"] for s in estimates)]
+    # Ages of the evidence in force: the measurement and every estimate still counting.
+    ages = [] if m is None or m.age_hours is None else [m.age_hours]
     if not under_treatment:
+        if m is not None:
+            signals.extend(_measurement_signals(infant, m, measurements, th, course, policy))
+        if basis is not None:
+            newer_than = max(after_age, ages[0] if ages else -math.inf)
+            estimates, estimate_ages = _estimate_signals(
+                infant, known, photos, newer_than, basis, policy
+            )
+            signals.extend(estimates)
+            ages += estimate_ages
         signals.extend(_first_day_signal(ages))
     if basis is not None:
         signals.extend(_observation_signals(infant, observations, basis, policy))
-        newest = max((a for a in ages if a is not None), default=None)
         limit = _prolonged_limit_hours(infant)
-        if newest is not None and newest >= limit:
+        if ages and max(ages) >= limit:
             signals.append(
                 Signal("prolonged_jaundice", Action.DOCTOR_REVIEW, {"limit_days": limit // 24})
             )
