@@ -206,6 +206,12 @@ CLINICAL_POLICY = {
     "no_measurement_window_hours": (0, 24),
     # A visual estimate asks for a measurement within 24 h, never later.
     "visual_window_hours": (0, 24),
+    # Prolonged jaundice for mixed feeding: day 14 (formula 14, exclusive breastfeeding 21).
+    "prolonged_mixed_feeding_day": 14,
+    # Weight loss > 10 %: a measurement within 24 h besides the doctor's review.
+    "weight_loss_window_hours": (0, 24),
+    # Before 72 h a wide gap never sets a due time later than 120 h of age (72 + 48).
+    "before_72h_latest_due_age_hours": 120,
     # How long a report counts: danger signs, a weight, an unanswered estimate.
     "danger_signs_valid_hours": 24,
     "weight_valid_hours": 72,

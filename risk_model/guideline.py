@@ -144,6 +144,12 @@ class InfantFacts:
     hyperbilirubinemia_factors: tuple[str, ...] = ()
     clinician_thresholds: ClinicianThresholds | None = None
     phototherapy: tuple[PhototherapyFacts, ...] = ()
+    # Since when (age, hours) the infant has been sent to hospital and no hospital has yet
+    # received it (an open referral, or an open alert at urgent referral or above): until a
+    # clinician closes it, no assessment tells the parents that no visit is needed.
+    hospital_visit_pending_since_age_hours: float | None = None
+    # The action that sent it there (urgent referral or emergency): it stands until then.
+    hospital_visit_pending_action: int | None = None
 
 
 @dataclass(frozen=True)
@@ -214,8 +220,11 @@ class Signal:
     code: str
     action_floor: Action
     detail: dict = field(default_factory=dict)
-    # What it asks: a measurement between these ages (hours), or nothing.
+    # What it asks: a measurement between these ages (hours), or nothing; and of what kind:
+    # "measurement" (a meter or a blood test), "tsb" (a blood test) or "prolonged_check" (see a
+    # doctor then if the baby is still yellow).
     due_window_age_hours: tuple[float, float] | None = None
+    asks: str = "measurement"
 
 
 @dataclass
@@ -241,6 +250,9 @@ class Assessment:
     next_measurement_due_age_hours: float | None = None
     next_measurement_hours: float | None = None
     next_measurement_window_hours: tuple[float, float] | None = None
+    # What the next measurement is: "measurement" (meter or blood test), "tsb" (a blood test)
+    # or "prolonged_check" (see the doctor for a blood test then, if still yellow).
+    next_measurement_kind: str | None = None
     # Who decides when no time is named: "hospital" (referral, emergency) or "treating_team".
     decided_by: str | None = None
     reasons: list[dict] = field(default_factory=list)
@@ -534,8 +546,14 @@ def _observation_signals(
     if weight is not None and infant.birth_weight_g and at - weight[1] <= policy.weight_valid_hours:
         loss = (infant.birth_weight_g - weight[0]) / infant.birth_weight_g
         if loss > WEIGHT_LOSS_MAX_FRACTION:
+            window = policy.weight_loss_window_hours
             signals.append(
-                Signal("weight_loss", Action.DOCTOR_REVIEW, {"loss_percent": round(loss * 100, 1)})
+                Signal(
+                    "weight_loss",
+                    Action.DOCTOR_REVIEW,
+                    {"loss_percent": round(loss * 100, 1), "window_hours": window},
+                    _window_after(weight[1], window),
+                )
             )
     return signals
 
@@ -562,6 +580,9 @@ def rebound_risk(infant: InfantFacts, course: PhototherapyFacts) -> list[str]:
     recorded = {*(infant.neurotoxicity_factors or ()), *infant.hyperbilirubinemia_factors}
     if recorded & HAEMOLYSIS_FACTORS:
         factors.append("haemolysis")
+    elif infant.neurotoxicity_factors is None:
+        # Haemolysis not assessed (no DAT, no G6PD result recorded): counted as possible.
+        factors.append("haemolysis_not_assessed")
     return factors
 
 
@@ -579,6 +600,7 @@ class _Base:
     window: tuple[float, float] | None  # ages (hours)
     detail: dict = field(default_factory=dict)
     extra_codes: list[str] = field(default_factory=list)
+    asks: str = "measurement"
 
 
 def _reading_summary(r: ReadingFacts) -> dict:
@@ -612,9 +634,13 @@ def _monitoring_end_day(infant: InfantFacts, policy: Policy) -> int:
     return policy.monitoring_end_day_term if term else policy.monitoring_end_day_late_preterm
 
 
-def _prolonged_limit_hours(infant: InfantFacts) -> int:
-    breastfed = infant.feeding in (Feeding.EXCLUSIVE_BREASTFEEDING, Feeding.MIXED)
-    return PROLONGED_BREASTFED_HOURS if breastfed else PROLONGED_FORMULA_HOURS
+def _prolonged_limit_hours(infant: InfantFacts, policy: Policy) -> int:
+    """DOMAIN.md: 2 weeks formula-fed, 3 weeks breastfed; mixed feeding by programme policy."""
+    if infant.feeding == Feeding.EXCLUSIVE_BREASTFEEDING:
+        return PROLONGED_BREASTFED_HOURS
+    if infant.feeding == Feeding.MIXED:
+        return policy.prolonged_mixed_feeding_day * 24
+    return PROLONGED_FORMULA_HOURS
 
 
 def _base(
@@ -680,12 +706,19 @@ def _base(
         return _Base("under_phototherapy", Action.ROUTINE, None, treating)
     detail = {"window_hours": level.window}
     code, window = level.code, level.window
+    asks = "tsb" if code == "gap_under_2" else "measurement"
+    if code in ("gap_5_5_to_6_9", "gap_7_or_more"):
+        # Follow-up does not stretch past what the policy after 72 h allows (policy).
+        latest = policy.before_72h_latest_due_age_hours - age
+        if latest < window[1]:
+            window = (window[0], max(latest, window[0]))
+            detail.update(window_hours=window, capped_at_age_hours=age + window[1])
     if code == "gap_wide_after_72h":
         falls = _falls_in_a_row(measurements)
         ended_by_age = age >= _monitoring_end_day(infant, policy) * 24
-        limit = _prolonged_limit_hours(infant)
+        limit = _prolonged_limit_hours(infant, policy)
         if (falls >= policy.judgement_band_falls_to_stop or ended_by_age) and limit > age:
-            code = "monitoring_ends"
+            code, asks = "monitoring_ends", "prolonged_check"
             window = (0, limit - age)
             detail.update(ended_by="age" if ended_by_age else "falls", limit_days=limit // 24)
         detail.update(
@@ -693,7 +726,8 @@ def _base(
             end_day=_monitoring_end_day(infant, policy),
             window_hours=window,
         )
-    return _Base(code, level.action, None if window is None else _window_after(age, window), detail)
+    window_ages = None if window is None else _window_after(age, window)
+    return _Base(code, level.action, window_ages, detail, asks=asks)
 
 
 def _open_tsb_advice(infant: InfantFacts, tsb: ReadingFacts, policy: Policy) -> list[Signal]:
@@ -709,7 +743,7 @@ def _open_tsb_advice(infant: InfantFacts, tsb: ReadingFacts, policy: Policy) -> 
         f"tsb_{k}": v for k, v in _reading_summary(tsb).items() if k.startswith(("value", "age"))
     }
     detail["tsb_band"] = level.code
-    return [Signal("tsb_advice_open", level.action, detail, window)]
+    return [Signal("tsb_advice_open", level.action, detail, window, asks="tsb")]
 
 
 def _unconfirmed_signal(
@@ -718,20 +752,29 @@ def _unconfirmed_signal(
     """An implausible value is kept and shown, may raise (it could be true), never lowers, and
     asks for the measurement again."""
     floor = Action.REPEAT_SOONER
-    if reading.is_measurement and reading.needs_confirmation != "unit_suspect":
+    detail = {**_reading_summary(reading), "window_hours": policy.remeasure_window_hours}
+    value = reading.shown_mg_dl
+    if reading.needs_confirmation == "unit_suspect":
+        # The number was probably meant in mg/dL: read so, it may raise (never lower).
+        value = mg_dl_shown(reading.value)
+        detail["read_as_mg_dl"] = float(value)
+    if reading.is_measurement or reading.needs_confirmation == "unit_suspect":
         th = _infant_thresholds(infant, reading.age_hours)
         own = (
-            _level(reading.shown_mg_dl, reading.age_hours, th, policy)
+            _level(value, reading.age_hours, th, policy)
             if th.applies
-            else _outside_guideline_level(infant, reading.shown_mg_dl, reading.age_hours)
+            else _outside_guideline_level(infant, value, reading.age_hours)
         )
         floor = max(floor, own.action)
+        if _needs_tsb(value, own.gap_mg_dl):
+            floor = max(floor, Action.DOCTOR_REVIEW)
+    # Whether the doubtful value itself is acted on (it raises), or only asks to measure again.
+    detail["acted_on"] = floor > Action.REPEAT_SOONER
     window = (
         None
         if floor >= Action.URGENT_REFERRAL
         else _window_after(origin, policy.remeasure_window_hours)
     )
-    detail = {**_reading_summary(reading), "window_hours": policy.remeasure_window_hours}
     return Signal("value_needs_confirmation", floor, detail, window)
 
 
@@ -871,6 +914,7 @@ def _measurement_signals(
                     Action.DOCTOR_REVIEW,
                     {"window_hours": window},
                     None if age is None else _window_after(age, window),
+                    asks="tsb",
                 )
             )
     if age is None:
@@ -905,6 +949,7 @@ def _measurement_signals(
                         "window_hours": WITHIN_HOURS_WINDOW,
                     },
                     _window_after(age, WITHIN_HOURS_WINDOW),
+                    asks="tsb",
                 )
             )
     if course is not None and course.stopped_age_hours is not None:
@@ -922,21 +967,21 @@ def _measurement_signals(
     return signals
 
 
-def _first_day_signal(ages: Sequence[float]) -> list[Signal]:
+def _first_day_signal(ages: Sequence[float], measurements: Sequence[ReadingFacts]) -> list[Signal]:
     """DOMAIN.md: jaundice noticed in the first 24 hours (a measurement or an estimate in force
-    made then): TSB urgently, within hours."""
+    made then): TSB urgently, within hours. A TSB made since answers the "within hours"; the
+    doctor still reviews (jaundice on day one is a risk factor)."""
     first_day = [a for a in ages if a is not None and a < FIRST_DAY_HOURS]
     if not first_day:
         return []
     age = min(first_day)  # the earliest sets the soonest time; a later one never delays it
-    return [
-        Signal(
-            "first_24_hours",
-            Action.DOCTOR_REVIEW,
-            {"age_hours": round(age, 1), "window_hours": WITHIN_HOURS_WINDOW},
-            _window_after(age, WITHIN_HOURS_WINDOW),
-        )
-    ]
+    tsb_done = any(
+        m.evidence is Evidence.TSB and m.age_hours is not None and m.age_hours >= age
+        for m in measurements
+    )
+    detail = {"age_hours": round(age, 1), "window_hours": WITHIN_HOURS_WINDOW, "tsb_done": tsb_done}
+    window = None if tsb_done else _window_after(age, WITHIN_HOURS_WINDOW)
+    return [Signal("first_24_hours", Action.DOCTOR_REVIEW, detail, window, asks="tsb")]
 
 
 def assess(
@@ -1018,14 +1063,25 @@ def assess(
             )
             signals.extend(estimates)
             ages += estimate_ages
-        signals.extend(_first_day_signal(ages))
+        signals.extend(_first_day_signal(ages, measurements))
     if basis is not None:
         signals.extend(_observation_signals(infant, observations, basis, policy))
-        limit = _prolonged_limit_hours(infant)
+        limit = _prolonged_limit_hours(infant, policy)
         if ages and max(ages) >= limit:
             signals.append(
                 Signal("prolonged_jaundice", Action.DOCTOR_REVIEW, {"limit_days": limit // 24})
             )
+    pending = infant.hospital_visit_pending_since_age_hours
+    if pending is not None and basis is not None and basis >= pending and not under_treatment:
+        # Sent to hospital and not yet received there: nothing at home cancels that.
+        level = Action(infant.hospital_visit_pending_action or Action.URGENT_REFERRAL)
+        signals.append(
+            Signal(
+                "hospital_visit_pending",
+                max(level, Action.URGENT_REFERRAL),
+                {"since_age_hours": round(pending, 1)},
+            )
+        )
     if th.applies and th.source == "aap2022" and infant.neurotoxicity_risk is None:
         signals.append(Signal("neurotoxicity_risk_not_assessed", Action.ROUTINE))
     if th.applies and th.source == "clinician":
@@ -1072,14 +1128,20 @@ def _conclude(result: Assessment) -> None:
     basis = result.basis_age_hours
     origin = 0.0 if basis is None else basis
     result.decided_by = None
-    windows = [w for w in [base.window, *(s.due_window_age_hours for s in signals)] if w]
+    asks = [(base.window, base.asks), *((s.due_window_age_hours, s.asks) for s in signals)]
+    asks = [(w, kind) for w, kind in asks if w]
     if action >= Action.URGENT_REFERRAL:
-        windows = []
+        asks = []
         result.decided_by = "hospital"
-    elif not windows:
+    elif not asks:
         result.decided_by = "treating_team"
-    if windows:
-        start, due = min(windows, key=lambda w: (w[1], w[0]))
+    result.next_measurement_kind = None
+    if asks:
+        (start, due), kind = min(asks, key=lambda a: (a[0][1], a[0][0]))
+        # A blood test asked by anything due as soon is a blood test.
+        if any(k == "tsb" and w[1] <= due + 1e-9 for w, k in asks):
+            kind = "tsb"
+        result.next_measurement_kind = kind
         result.next_measurement_due_age_hours = None if basis is None else due
         result.next_measurement_hours = round(max(0.0, due - origin), 2)
         result.next_measurement_window_hours = (

@@ -32,6 +32,15 @@ class Policy:
     # A visual estimate is never a measurement: it asks for one within this window, at most.
     visual_window_hours: tuple[float, float] = (0, 24)
 
+    # Prolonged jaundice (DOMAIN.md: 2 weeks formula-fed, 3 weeks breastfed): the day for mixed
+    # feeding, which DOMAIN.md does not name; the earlier day finds cholestasis sooner.
+    prolonged_mixed_feeding_day: int = 14
+    # Weight loss above 10 %: a measurement within this window as well as the doctor's review.
+    weight_loss_window_hours: tuple[float, float] = (0, 24)
+    # Before 72 h a wide gap allows 2–3 days; no due time may fall later than the policy window
+    # after 72 h would allow (72 h + this), so follow-up does not stretch across day 3.
+    before_72h_latest_due_age_hours: float = 120
+
     # How long a report counts without being repeated (hours before the assessment).
     danger_signs_valid_hours: float = 24
     weight_valid_hours: float = 72

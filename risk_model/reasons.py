@@ -62,9 +62,9 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "at_or_above_phototherapy": (
         "胆红素已达到需要光疗的水平。",
         "The bilirubin has reached the level that needs light treatment (phototherapy).",
-        "{method} {value}，{age} 小时：≥ 光疗阈值 {threshold}（差值 {gap}；{source}）。需光疗：紧急转诊。",
+        "{method} {value}，{age} 小时：≥ 光疗阈值 {threshold}（{source}）。需光疗：紧急转诊。",
         "{method} {value} at {age} h: at or above the phototherapy threshold {threshold} "
-        "(Δ {gap}; {source}). Phototherapy indicated: urgent referral.",
+        "({source}). Phototherapy indicated: urgent referral.",
     ),
     "gap_under_2": (
         "胆红素接近需要治疗的水平，需要抽血查血清总胆红素。",
@@ -93,18 +93,18 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "gap_5_5_to_6_9": (
         "胆红素低于需要治疗的水平，仍需按时复测。",
         "The bilirubin is below the treatment level; keep measuring on time.",
-        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，< 72 小时：2 天内随访。"
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，< 72 小时：2 天内随访{cap}。"
         "（{source}）",
         "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}, "
-        "< 72 h: follow-up within 2 days. ({source})",
+        "< 72 h: follow-up within 2 days{cap}. ({source})",
     ),
     "gap_7_or_more": (
         "胆红素远低于需要治疗的水平，仍需按时复测。",
         "The bilirubin is well below the treatment level; keep measuring on time.",
-        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，< 72 小时：3 天内随访。"
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，< 72 小时：3 天内随访{cap}。"
         "（{source}）",
         "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}, "
-        "< 72 h: follow-up within 3 days. ({source})",
+        "< 72 h: follow-up within 3 days{cap}. ({source})",
     ),
     "gap_wide_after_72h": (
         "胆红素远低于需要治疗的水平，仍需按时复测，直到黄疸消退。",
@@ -117,10 +117,8 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "{window} h until {falls} successive falls or day {end_day}.",
     ),
     "monitoring_ends": (
-        "黄疸在消退，且远低于需要治疗的水平，无需常规复测。如宝宝满 {limit_days} 天时仍有黄疸，"
-        "请再测一次。",
-        "The jaundice is fading and well below the treatment level; no routine measurement is "
-        "needed. If your baby still looks yellow at {limit_days} days, measure once more.",
+        "{ended_parent}",
+        "{ended_parent}",
         "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，{ended_by}。本项目政策："
         "停止常规监测，满 {limit_days} 天时复查是否为迁延性黄疸。",
         "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}, "
@@ -225,10 +223,19 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "confirm.",
     ),
     "first_24_hours": (
-        "出生 24 小时内出现黄疸，需要尽快抽血检查。",
-        "Jaundice in the first 24 hours needs a blood test within hours.",
-        "出生 24 小时内（{age} 小时）发现黄疸：{window} 小时内急查 TSB。",
-        "Jaundice within the first 24 hours ({age} h): TSB urgently, within {window} h.",
+        "{first_day_parent}",
+        "{first_day_parent}",
+        "出生 24 小时内（{age} 小时）发现黄疸：{first_day_ask}",
+        "Jaundice within the first 24 hours ({age} h): {first_day_ask}",
+    ),
+    "hospital_visit_pending": (
+        "宝宝之前已被转诊到医院，医院尚未记录就诊。",
+        "Your baby was referred to hospital earlier, and the hospital has not yet recorded "
+        "seeing the baby.",
+        "自 {since} 小时起已转诊或有紧急预警，医院尚未接诊：在医院接诊或临床医生结案前仍按紧急转诊处理。",
+        "Referred (or an urgent alert open) since {since} h and not yet received by a hospital: "
+        "treated as an urgent referral until the hospital receives the infant or a clinician "
+        "closes it.",
     ),
     "rapid_rise": (
         "胆红素上升很快，需要医生检查原因。",
@@ -241,9 +248,9 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "confirm_with_tsb": (
         "经皮胆红素读数偏高，需要抽血确认（血清总胆红素）。",
         "The meter reading is high; a blood test (serum bilirubin) must confirm it.",
-        "TcB {value}：TcB 达到 {tcb_limit} 或距光疗阈值 3 mg/dL 以内时须以 TSB 确认，{window} 小时内查 "
+        "TcB {value}：TcB 达到 {tcb_limit} 或距光疗阈值 3 mg/dL（51 μmol/L）以内时须以 TSB 确认，{window} 小时内查 "
         "TSB。",
-        "TcB {value}: a TcB at or above {tcb_limit}, or within 3 mg/dL of the phototherapy "
+        "TcB {value}: a TcB at or above {tcb_limit}, or within 3 mg/dL (51 µmol/L) of the phototherapy "
         "threshold, must be confirmed by TSB; TSB within {window} h.",
     ),
     "tsb_advice_open": (
@@ -256,9 +263,9 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "value_needs_confirmation": (
         "这次的数值看起来不太可能（{why}），请重新测量一次；{until_confirmed}",
         "This value looks unlikely ({why}); please measure again. {until_confirmed}",
-        "{method} {value}，{age} 小时：需确认（{why}），不据此降低处理级别；{window} 小时内复测。",
-        "{method} {value} at {age} h needs confirming ({why}); it lowers nothing. Measure again "
-        "within {window} h.",
+        "{method} {value}，{age} 小时：需确认（{why}），不据此降低处理级别{read_as}；{window} 小时内复测。",
+        "{method} {value} at {age} h needs confirming ({why}); it lowers nothing{read_as}. "
+        "Measure again within {window} h.",
     ),
     "estimate_at_or_above": (
         "{kind}很高，可能已达到需要治疗的水平{disclaimer}；医院会抽血确认。",
@@ -272,18 +279,18 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "{kind}显示黄疸可能偏高{disclaimer}，需要用仪器或抽血测量一次。",
         "The {kind} suggests the jaundice may be high{disclaimer}; it needs a meter or blood-test "
         "measurement.",
-        "{estimate}，{age} 小时：达到 15 mg/dL 或距光疗阈值 {threshold} 3 mg/dL 以内。{window} 小时内"
+        "{estimate}，{age} 小时：达到 15 mg/dL 或距光疗阈值 {threshold} 3 mg/dL（51 μmol/L）以内。{window} 小时内"
         "测 TcB 或 TSB。估测值，非测量值。",
-        "{estimate} at {age} h: at 15 mg/dL or more, or within 3 mg/dL of the phototherapy "
+        "{estimate} at {age} h: at 15 mg/dL or more, or within 3 mg/dL (51 µmol/L) of the phototherapy "
         "threshold {threshold}. TcB or TSB within {window} h. An estimate, not a measurement.",
     ),
     "estimate_uncertain": (
         "照片不能排除黄疸偏高（照片估测值仅供筛查，不是测量值），需要用仪器或抽血测量一次。",
         "The photo cannot rule out high jaundice (a photo estimate only screens; it is not a "
         "measurement); it needs a meter or blood-test measurement.",
-        "{estimate}，{age} 小时：范围上限在光疗阈值 {threshold} 的 3 mg/dL 以内或 ≥ 15 mg/dL。"
+        "{estimate}，{age} 小时：范围上限在光疗阈值 {threshold} 的 3 mg/dL（51 μmol/L）以内或 ≥ 15 mg/dL。"
         "{window} 小时内测 TcB 或 TSB。估测值，非测量值。",
-        "{estimate} at {age} h: the upper end of the range is within 3 mg/dL of the phototherapy "
+        "{estimate} at {age} h: the upper end of the range is within 3 mg/dL (51 µmol/L) of the phototherapy "
         "threshold {threshold} or at or above 15 mg/dL. TcB or TSB within {window} h. An "
         "estimate, not a measurement.",
     ),
@@ -306,9 +313,9 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "照片估测值不高（照片估测值仅供筛查，不是测量值），请按原计划测量。",
         "The photo estimate is not high (a photo estimate only screens; it is not a "
         "measurement); measure as planned.",
-        "{estimate}，{age} 小时；光疗阈值 {threshold}。仅供筛查，非测量值，不改变随访计划。",
+        "{estimate}，{age} 小时；光疗阈值 {threshold}。仅供筛查，非测量值，不据此降低或推迟任何安排。",
         "{estimate} at {age} h; phototherapy threshold {threshold}. Screening only, not a "
-        "measurement; the follow-up plan stands.",
+        "measurement; it lowers or delays nothing.",
     ),
     "pale_stool": (
         "宝宝大便颜色变浅（发白），可能是肝胆问题，请今天联系医生。",
@@ -318,9 +325,10 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "before about 60 days).",
     ),
     "encephalopathy_signs": (
-        "宝宝吃奶差、嗜睡、尖声哭叫或身体后仰是危险信号，请立即去医院。",
-        "Poor feeding, sleepiness, a high-pitched cry or arching are danger signs. Go to hospital "
-        "now.",
+        "宝宝吃奶差、嗜睡难以唤醒、尖声哭叫或身体后仰是危险信号，请立即去医院急诊；情况危急请拨打 120。",
+        "Poor feeding, being very sleepy or hard to wake, a high-pitched cry or arching are "
+        "danger signs. Go to a hospital emergency department now; if your baby is very unwell, "
+        "call 120.",
         "{age} 小时报告：{signs}。可能为急性胆红素脑病：无论数值均为急症。",
         "Reported at {age} h: {signs}. Possible acute bilirubin encephalopathy: an emergency "
         "whatever the number.",
@@ -328,8 +336,9 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "weight_loss": (
         "宝宝体重下降较多，可能吃奶不够，请联系医生。",
         "Your baby has lost a lot of weight and may not be feeding enough. Contact your doctor.",
-        "体重较出生体重下降 {loss}%（> 10%）：摄入不足。",
-        "Weight {loss}% below birth weight (> 10%): suboptimal intake.",
+        "体重较出生体重下降 {loss}%（> 10%）：摄入不足；{window} 小时内复测胆红素，评估喂养。",
+        "Weight {loss}% below birth weight (> 10%): suboptimal intake; bilirubin within {window} "
+        "h, feeding assessed.",
     ),
     "prolonged_jaundice": (
         "黄疸持续时间较长，请联系医生做进一步检查。",
@@ -344,20 +353,20 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "From your baby's recent readings the jaundice may keep rising; it needs measuring "
         "again sooner.",
         "风险模型：72 小时内血清胆红素达光疗阈值的概率 {probability}（≥ 观察线 {cut}），{window} 小时内"
-        "复测。主要因素：{drivers}。",
+        "复测。主要因素：{drivers}。（模型以模拟数据训练，尚未经临床验证）",
         "Risk model: {probability} probability that the serum bilirubin reaches the phototherapy "
         "threshold within 72 h (at or above the watch line {cut}); measure within {window} h. "
-        "Mainly: {drivers}.",
+        "Mainly: {drivers}. (Trained on simulated data; not yet clinically validated.)",
     ),
     "model_review": (
         "根据宝宝近来的读数，几天内可能需要治疗，请今天联系社区医生。",
         "From your baby's recent readings treatment may be needed in the next few days: contact "
         "your community doctor today.",
         "风险模型：72 小时内血清胆红素达光疗阈值的概率 {probability}（≥ {cut}），今日需医生评估，"
-        "{window} 小时内复测。主要因素：{drivers}。",
+        "{window} 小时内复测。主要因素：{drivers}。（模型以模拟数据训练，尚未经临床验证）",
         "Risk model: {probability} probability that the serum bilirubin reaches the phototherapy "
         "threshold within 72 h (at or above {cut}); doctor review today, measure within {window} h. "
-        "Mainly: {drivers}.",
+        "Mainly: {drivers}. (Trained on simulated data; not yet clinically validated.)",
     ),
 }
 
@@ -433,15 +442,49 @@ TSB_PARENT = {
         "a meter reading does not change that.",
     },
 }
-# Until a doubtful value is measured again: a low one lowers nothing, a high one is acted on.
+# Until a doubtful value is measured again: a low one lowers nothing, a high one is acted on;
+# when the advice is hospital now, nobody waits for the new measurement.
 UNTIL_CONFIRMED = {
     ZH: {
         "lower": "在确认之前，仍按之前的结果提醒您。",
         "higher": "为安全起见，在确认之前按这次的数值处理。",
+        "lower_hospital": "请不要等待复测：仍按之前的结果去医院。",
+        "higher_hospital": "为安全起见，请按这次的数值去医院，不要等待复测。",
     },
     EN: {
         "lower": "Until it is confirmed, the earlier result still counts.",
         "higher": "To be safe, it is acted on until a new measurement confirms or corrects it.",
+        "lower_hospital": "Do not wait to measure again: the earlier result still sends your "
+        "baby to hospital.",
+        "higher_hospital": "To be safe, go to hospital on this value; do not wait to measure "
+        "again.",
+    },
+}
+FIRST_DAY = {
+    ZH: {
+        "parent": "出生 24 小时内出现黄疸，需要尽快抽血检查。",
+        "parent_done": "出生 24 小时内出现黄疸，医生需要评估原因。",
+        "ask": "{window} 小时内急查 TSB。",
+        "done": "已查 TSB，需医生评估原因（黄疸出现早是高胆红素血症危险因素）。",
+    },
+    EN: {
+        "parent": "Jaundice in the first 24 hours needs a blood test within hours.",
+        "parent_done": "Jaundice in the first 24 hours: a doctor needs to find out why.",
+        "ask": "TSB urgently, within {window} h.",
+        "done": "a TSB has been measured; doctor review of the cause (early jaundice is a risk "
+        "factor for hyperbilirubinaemia).",
+    },
+}
+MONITORING_ENDS = {
+    ZH: {
+        "falls": "黄疸在消退，且远低于需要治疗的水平，无需常规复测。",
+        "age": "宝宝已满 {end_day} 天，胆红素远低于需要治疗的水平，无需常规复测。",
+    },
+    EN: {
+        "falls": "The jaundice is fading and well below the treatment level; no routine "
+        "measurement is needed.",
+        "age": "Your baby is {end_day} days old and the bilirubin is well below the treatment "
+        "level; no routine measurement is needed.",
     },
 }
 BANDS = {
@@ -461,6 +504,7 @@ REBOUND = {
         "gestation_below_38_weeks": "胎龄 < 38 周",
         "started_before_48_hours": "48 小时龄前开始光疗",
         "haemolysis": "溶血",
+        "haemolysis_not_assessed": "溶血未评估（未记录 DAT 或 G6PD 结果）",
         None: "无光疗后反弹危险因素",
         "some": "有光疗后反弹危险因素（{risks}）",
     },
@@ -468,6 +512,7 @@ REBOUND = {
         "gestation_below_38_weeks": "gestation below 38 weeks",
         "started_before_48_hours": "phototherapy started before 48 h",
         "haemolysis": "haemolysis",
+        "haemolysis_not_assessed": "haemolysis not assessed (no DAT or G6PD result recorded)",
         None: "no rebound risk factor",
         "some": "rebound risk factors ({risks})",
     },
@@ -656,8 +701,40 @@ def _value_builder(result, detail: dict):
         if key == "why":
             return WHY_CONFIRM[lang][detail["needs_confirmation"]]
         if key == "until_confirmed":
-            higher = detail["needs_confirmation"] == "implausible_rise"
-            return UNTIL_CONFIRMED[lang]["higher" if higher else "lower"]
+            higher = detail["acted_on"]
+            at_hospital = "_hospital" if result.decided_by == "hospital" else ""
+            return UNTIL_CONFIRMED[lang][("higher" if higher else "lower") + at_hospital]
+        if key == "read_as":
+            if "read_as_mg_dl" not in detail:
+                return ""
+            value = f"{detail['read_as_mg_dl']:.1f} mg/dL"
+            return (
+                f"；如原意为 {value}，按该值处理（只升不降）"
+                if lang == ZH
+                else (f"; read as {value} it is acted on (raise only)")
+            )
+        if key in ("first_day_parent", "first_day_ask"):
+            done = detail["tsb_done"]
+            if key == "first_day_parent":
+                return FIRST_DAY[lang]["parent_done" if done else "parent"]
+            return (
+                FIRST_DAY[lang]["done"]
+                if done
+                else FIRST_DAY[lang]["ask"].format(window=_window(detail["window_hours"]))
+            )
+        if key == "ended_parent":
+            return MONITORING_ENDS[lang][detail["ended_by"]].format(end_day=detail["end_day"])
+        if key == "cap":
+            if "capped_at_age_hours" not in detail:
+                return ""
+            at = f"{detail['capped_at_age_hours']:g}"
+            return (
+                f"（本项目政策：不晚于 {at} 小时龄）"
+                if lang == ZH
+                else (f" (programme policy: by {at} h of age at the latest)")
+            )
+        if key == "since":
+            return _hours(detail["since_age_hours"])
         if key == "estimate":
             return _estimate(detail, lang)
         if key == "kind":
@@ -704,7 +781,7 @@ def reason(code: str, result, detail: dict | None = None) -> dict:
     }
 
 
-SPEAKS_FOR_ITSELF = frozenset({"under_phototherapy", "after_phototherapy_check"})
+SPEAKS_FOR_ITSELF = frozenset({"under_phototherapy", "after_phototherapy_check", "no_reading"})
 
 
 def explain(result, base) -> None:
@@ -717,7 +794,9 @@ def explain(result, base) -> None:
     explained += [(code, base.action, base.detail) for code in base.extra_codes]
     explained += [(s.code, s.action_floor, s.detail) for s in result.signals]
     reasons = [reason(code, result, detail) for code, _, detail in explained]
-    result.reasons = [headline, *reasons]
+    # The clinician reads what set the action first, then what else was considered.
+    order = sorted(range(len(reasons)), key=lambda k: explained[k][1] != action)
+    result.reasons = [headline, *(reasons[k] for k in order)]
 
     # The parent message: the action, what set it, and an estimate's or a doubtful value's own
     # request. Reassurance from a lower level never appears beside a higher action.

@@ -71,7 +71,10 @@ def infant_facts(infant: Infant) -> InfantFacts:
         )
         for course in infant.phototherapy.order_by("started_at", "id")
     )
+    pending_since, pending_action = _hospital_visit_pending(infant)
     return InfantFacts(
+        hospital_visit_pending_since_age_hours=pending_since,
+        hospital_visit_pending_action=pending_action,
         gestational_age_weeks=infant.gestational_age_weeks,
         gestational_age_days=infant.gestational_age_days,
         birth_weight_g=infant.birth_weight_g,
@@ -84,6 +87,34 @@ def infant_facts(infant: Infant) -> InfantFacts:
         else ClinicianThresholds(threshold.phototherapy_mg_dl, threshold.exchange_mg_dl),
         phototherapy=courses,
     )
+
+
+def _hospital_visit_pending(infant: Infant) -> tuple[float | None, int | None]:
+    """Since when (age, hours) the infant has been sent to hospital without a hospital having
+    received it yet: a referral still "sent" or "accepted", or an open alert at urgent referral
+    or above that no hospital has received the infant for since. It ends when the hospital
+    moves the referral on (arrived, treated, closed) or a doctor resolves the alert."""
+    from neocare.alerts.models import ACTIVE, Alert, Referral  # alerts depends on infants
+
+    waiting = (Referral.Status.SENT, Referral.Status.ACCEPTED)
+    referrals = list(infant.referrals.select_related("alert").only("created_at", "status", "alert"))
+    pending = [
+        (r.created_at, r.alert.severity_level if r.alert else ActionLevel.URGENT_REFERRAL)
+        for r in referrals
+        if r.status in waiting
+    ]
+    for alert in Alert.objects.filter(
+        infant=infant, status__in=ACTIVE, severity_level__gte=ActionLevel.URGENT_REFERRAL
+    ).only("raised_at", "severity_level"):
+        received = any(
+            r.status not in waiting and r.created_at >= alert.raised_at for r in referrals
+        )
+        if not received:
+            pending.append((alert.raised_at, alert.severity_level))
+    if not pending:
+        return None, None
+    since = min(at for at, _ in pending)
+    return infant.age_hours_at(since), max(level for _, level in pending)
 
 
 def reading_facts(infant: Infant, reading: Reading) -> ReadingFacts:

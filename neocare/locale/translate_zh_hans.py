@@ -157,8 +157,6 @@ ZH_HANS = {
     "NeoCare: it is time to measure %(infant)s's bilirubin again (due %(due)s).": "【新生儿黄疸随访】该为%(infant)s复测胆红素了（应测时间 %(due)s）。",
     "NeoCare: %(infant)s's bilirubin measurement due %(due)s has not arrived. Please measure today; your community doctor has been told.": "【新生儿黄疸随访】尚未收到%(infant)s应于 %(due)s 的胆红素测量值。请今天测量；已通知您的社区医生。",
     "NeoCare: %(infant)s (ref %(ref)s) missed a measurement due %(due)s. Please call.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）错过了 %(due)s 的测量，请致电家长。",
-    "NeoCare: new %(severity)s alert for %(infant)s (ref %(ref)s). Open the triage queue.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）有新的预警：%(severity)s。请查看分诊队列。",
-    "NeoCare: %(severity)s alert at %(centre)s unacknowledged for %(minutes)s min (ref %(ref)s). Please act.": "【新生儿黄疸随访】%(centre)s的预警（%(severity)s，编号 %(ref)s）已 %(minutes)s 分钟无人确认，请处理。",
     "NeoCare: you will receive no more messages. Reply with your doctor to rejoin.": "【新生儿黄疸随访】您将不再收到短信。如需重新加入，请联系您的医生。",
     "%(parts)s": "%(parts)s",
     # Photos (issue #6)
@@ -362,6 +360,19 @@ ZH_HANS = {
     "escalated alert (to the doctor)": "预警升级（发给医生）",
     "opt-out confirmed": "退订确认",
     "several messages in one": "合并短信",
+    "%(m)d min": "%(m)d 分钟",
+    "%(h)d h %(m)d min": "%(h)d 小时 %(m)d 分钟",
+    "If your baby still looks yellow on %(when)s, see your doctor for a blood test (total and direct bilirubin), and check the stool colour with the card.": "如宝宝到 %(when)s 时仍有黄疸，请带宝宝看医生，抽血查总胆红素和直接胆红素，并用婴儿大便比色卡查看大便颜色。",
+    "Please have a blood test now, at your community health centre or a hospital.": "请现在到社区卫生服务中心或医院抽血复查。",
+    "Please have a blood test at your community health centre or hospital by %(when)s.": "请在 %(when)s 前到社区卫生服务中心或医院抽血复查。",
+    "NeoCare: emergency. Take %(infant)s to the emergency department of %(hospital)s now. Address: %(address)s. If your baby is very unwell, call 120. Bring this message.": "【新生儿黄疸随访】紧急：请立即带%(infant)s到%(hospital)s急诊就诊。地址：%(address)s。如宝宝情况危急，请拨打 120。请携带此短信。",
+    "emergency referral to hospital": "紧急转诊到医院",
+    "NeoCare: it is time for %(infant)s's blood test (serum bilirubin), due %(due)s, at your community health centre or hospital.": "【新生儿黄疸随访】该为%(infant)s抽血复查血清总胆红素了（应于 %(due)s 前），请到社区卫生服务中心或医院。",
+    "blood test reminder": "抽血复查提醒",
+    "NeoCare: %(infant)s is %(days)s days old. If the skin or the whites of the eyes are still yellow, see your doctor for a blood test (total and direct bilirubin); check the stool colour with the card.": "【新生儿黄疸随访】%(infant)s已满 %(days)s 天。如皮肤或眼白仍发黄，请带宝宝看医生，抽血查总胆红素和直接胆红素；并用婴儿大便比色卡查看大便颜色。",
+    "still yellow? reminder": "迁延性黄疸复查提醒",
+    "NeoCare: new %(severity)s alert for %(infant)s (ref %(ref)s): %(why)s Open the triage queue.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）有新的预警：%(severity)s。%(why)s请查看分诊队列。",
+    "NeoCare: %(severity)s alert at %(centre)s unacknowledged for %(waited)s (ref %(ref)s). Please act.": "【新生儿黄疸随访】%(centre)s的预警（%(severity)s，编号 %(ref)s）已 %(waited)s无人确认，请处理。",
 }
 
 

@@ -107,11 +107,19 @@ class Reminder(models.Model):
         DONE = "done"  # second reminder sent and the doctor told
         CANCELLED = "cancelled"
 
+    class Kind(models.TextChoices):
+        """What is due (the assessment's `next_measurement_kind`): the reminder says so."""
+
+        MEASUREMENT = "measurement"  # a meter reading or a blood test
+        TSB = "tsb"  # a blood test
+        PROLONGED_CHECK = "prolonged_check"  # see the doctor then, if still yellow
+
     infant = models.ForeignKey("infants.Infant", on_delete=models.CASCADE, related_name="+")
     assessment = models.OneToOneField(
         "infants.Assessment", on_delete=models.CASCADE, related_name="reminder"
     )
     due_at = models.DateTimeField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MEASUREMENT)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from neocare.infants.models import ActionLevel, Guardianship, Reading
+from neocare.messaging.models import Reminder
 from neocare.messaging.services import Draft, messages_enqueue
 from neocare.network.models import Facility, User
 from risk_model.units import Unit, mg_dl_shown, umol_l_shown
@@ -20,6 +21,12 @@ URGENT_FROM = ActionLevel.URGENT_REFERRAL
 DUE_NOW_MINUTES = 15
 # How a time reads in a text: GLOSSARY.md "请在 11月30日 09:00 前复测".
 WHEN_FORMAT = {"zh-hans": "n月j日 H:i", "en": "j M, H:i"}
+DAY_FORMAT = {"zh-hans": "n月j日", "en": "j M"}
+
+
+def _day(instant, language: str) -> str:
+    with translation.override(language):
+        return date_format(timezone.localtime(instant), DAY_FORMAT.get(language, "Y-m-d"))
 
 
 def _when(instant, language: str) -> str:
@@ -36,6 +43,22 @@ def _in_language(text, person) -> str:
 def _separator(language: str) -> str:
     """Sentences follow each other with a space in English, without one in Chinese."""
     return "" if language == "zh-hans" else " "
+
+
+def _duration(minutes: int) -> str:
+    """ "4 h 9 min" rather than "249 min" (in the current language)."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return gettext("%(m)d min") % {"m": rest}
+    return gettext("%(h)d h %(m)d min") % {"h": hours, "m": rest}
+
+
+def _why(alert, person) -> str:
+    """What set the alert, in the doctor's language: the assessment's first clinician reason
+    after the action."""
+    reasons = alert.assessment.result.get("reasons", [])
+    language = person.language or settings.LANGUAGE_CODE
+    return reasons[1]["clinician"][language] if len(reasons) > 1 else ""
 
 
 def _guardians(infant):
@@ -80,16 +103,34 @@ def _what_was_sent(assessment) -> tuple[str, dict]:
 def _next_text(assessment, now) -> str:
     """When to measure next, counted from now: a time, "now", or who decides."""
     due = assessment.next_measurement_at
-    space = _separator(translation.get_language())
+    language = translation.get_language()
+    space = _separator(language)
     if due is None:
         if assessment.result.get("decided_by") == "treating_team":
             return space + gettext("The hospital team will tell you when to measure next.")
         return ""  # the action itself sends the baby to hospital
+    kind = assessment.result.get("next_measurement_kind") or "measurement"
+    if kind == "prolonged_check":
+        return space + gettext(
+            "If your baby still looks yellow on %(when)s, see your doctor for a blood test "
+            "(total and direct bilirubin), and check the stool colour with the card."
+        ) % {"when": _day(due, language)}
     if due <= now + timedelta(minutes=DUE_NOW_MINUTES):
+        if kind == "tsb":
+            return space + gettext(
+                "Please have a blood test now, at your community health centre or a hospital."
+            )
         return space + gettext("Please measure again now.")
-    return space + gettext("Please measure again by %(when)s.") % {
-        "when": _when(due, translation.get_language())
-    }
+    when = {"when": _when(due, language)}
+    if kind == "tsb":
+        return (
+            space
+            + gettext(
+                "Please have a blood test at your community health centre or hospital by %(when)s."
+            )
+            % when
+        )
+    return space + gettext("Please measure again by %(when)s.") % when
 
 
 def notify_assessment(assessment, *, now) -> None:
@@ -165,6 +206,7 @@ def notify_alert(alert) -> None:
                 template="doctor_alert",
                 params={
                     "severity": _in_language(alert.get_severity_display, doctor),
+                    "why": _why(alert, doctor),
                     "infant": alert.infant.display_name,
                     "ref": _reference(alert.infant),
                 },
@@ -196,7 +238,7 @@ def notify_escalation(alert, minutes: int) -> None:
                 params={
                     "severity": _in_language(alert.get_severity_display, doctor),
                     "centre": alert.centre.name,
-                    "minutes": minutes,
+                    "waited": _in_language(lambda: _duration(minutes), doctor),
                     "ref": _reference(alert.infant),
                 },
                 infant=alert.infant,
@@ -209,13 +251,16 @@ def notify_escalation(alert, minutes: int) -> None:
 
 
 def notify_referral(referral) -> None:
-    """Parents are told where to take the baby today, with the address."""
+    """Parents are told where to take the baby, with the address: today, or — for an
+    emergency — now, to the emergency department (with 120 for a baby who is very unwell)."""
     hospital = referral.hospital
+    alert = referral.alert
+    emergency = alert is not None and alert.severity_level >= ActionLevel.EMERGENCY
     messages_enqueue(
         [
             Draft(
                 recipient=guardian,
-                template="referral",
+                template="referral_emergency" if emergency else "referral",
                 params={
                     "infant": referral.infant.display_name,
                     "hospital": hospital.name,
@@ -228,6 +273,14 @@ def notify_referral(referral) -> None:
             for guardian in _guardians(referral.infant)
         ]
     )
+
+
+# Reminder templates by what is due and by stage (1: the reminder, 2: the second one).
+REMINDER_TEMPLATES = {
+    "measurement": {1: "reminder", 2: "reminder_second"},
+    "tsb": {1: "reminder_blood_test", 2: "reminder_second"},
+    "prolonged_check": {1: "reminder_prolonged_check"},
+}
 
 
 def notify_reminders(reminders, stage: int) -> None:
@@ -245,14 +298,17 @@ def notify_reminders(reminders, stage: int) -> None:
     drafts = []
     for reminder in reminders:
         infant = reminder.infant
+        if reminder.kind == Reminder.Kind.PROLONGED_CHECK and stage == 2:
+            continue  # a check "if still yellow": nothing is missing when nothing arrives
         for guardian in guardians.get(infant.pk, []):
             drafts.append(
                 Draft(
                     recipient=guardian,
-                    template="reminder" if stage == 1 else "reminder_second",
+                    template=REMINDER_TEMPLATES[reminder.kind][stage],
                     params={
                         "infant": infant.display_name,
                         "due": _when(reminder.due_at, guardian.language),
+                        "days": round(infant.age_hours_at(reminder.due_at) / 24),
                     },
                     infant=infant,
                     dedupe_key=f"reminder:{reminder.pk}:{stage}:{guardian.pk}",

@@ -40,13 +40,16 @@ def reminder_schedule(assessment, *, now, told: bool, announce: bool = True) -> 
     active.update(status=Reminder.Status.CANCELLED)
     if due is None or (overdue and not announce):
         return
+    kind = assessment.result.get("next_measurement_kind") or Reminder.Kind.MEASUREMENT
     if overdue:
         status = Reminder.Status.FIRST_SENT if told else Reminder.Status.PENDING
         Reminder.objects.create(
-            infant=assessment.infant, assessment=assessment, due_at=now, status=status
+            infant=assessment.infant, assessment=assessment, due_at=now, status=status, kind=kind
         )
     else:
-        Reminder.objects.create(infant=assessment.infant, assessment=assessment, due_at=due)
+        Reminder.objects.create(
+            infant=assessment.infant, assessment=assessment, due_at=due, kind=kind
+        )
 
 
 def reminders_dispatch(*, now=None, batch: int | None = None) -> int:

@@ -53,10 +53,35 @@ TEMPLATES = {
         ),
         _("referral to hospital"),
     ),
+    "referral_emergency": Template(
+        "NC_REFERRAL_EMERGENCY",
+        _(
+            "NeoCare: emergency. Take %(infant)s to the emergency department of %(hospital)s "
+            "now. Address: %(address)s. If your baby is very unwell, call 120. Bring this message."
+        ),
+        _("emergency referral to hospital"),
+    ),
     "reminder": Template(
         "NC_REMINDER",
         _("NeoCare: it is time to measure %(infant)s's bilirubin again (due %(due)s)."),
         _("measurement reminder"),
+    ),
+    "reminder_blood_test": Template(
+        "NC_REMINDER_TSB",
+        _(
+            "NeoCare: it is time for %(infant)s's blood test (serum bilirubin), due %(due)s, at "
+            "your community health centre or hospital."
+        ),
+        _("blood test reminder"),
+    ),
+    "reminder_prolonged_check": Template(
+        "NC_REMINDER_PROLONGED",
+        _(
+            "NeoCare: %(infant)s is %(days)s days old. If the skin or the whites of the eyes are "
+            "still yellow, see your doctor for a blood test (total and direct bilirubin); check "
+            "the stool colour with the card."
+        ),
+        _("still yellow? reminder"),
     ),
     "reminder_second": Template(
         "NC_REMINDER_2",
@@ -73,13 +98,16 @@ TEMPLATES = {
     ),
     "doctor_alert": Template(
         "NC_DR_ALERT",
-        _("NeoCare: new %(severity)s alert for %(infant)s (ref %(ref)s). Open the triage queue."),
+        _(
+            "NeoCare: new %(severity)s alert for %(infant)s (ref %(ref)s): %(why)s Open the "
+            "triage queue."
+        ),
         _("alert (to the doctor)"),
     ),
     "doctor_escalated": Template(
         "NC_DR_ESCALATED",
         _(
-            "NeoCare: %(severity)s alert at %(centre)s unacknowledged for %(minutes)s min "
+            "NeoCare: %(severity)s alert at %(centre)s unacknowledged for %(waited)s "
             "(ref %(ref)s). Please act."
         ),
         _("escalated alert (to the doctor)"),

@@ -164,7 +164,7 @@ def test_a_dangerous_late_entry_still_reaches_the_doctor_and_the_parents(world, 
     latest = parent.get(f"/api/v1/infants/{infant.public_id}/assessment/").json()
     assert latest["action"] == "emergency"
     assert "tsb_advice_open" in [s["code"] for s in latest["signals"]]
-    assert any(t.startswith("NeoCare: take") for t in parent_texts(world))  # the referral
+    assert any(t.startswith("NeoCare: emergency. Take") for t in parent_texts(world))  # now
 
 
 def test_demo_data_builds_history_without_sending_anything(db):

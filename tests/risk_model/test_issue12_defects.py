@@ -231,8 +231,20 @@ def test_a_mg_dl_number_sent_as_umol_l_needs_confirmation_and_lowers_nothing():
     earlier = assess(TERM_38, before[0])
 
     assert result.trigger["needs_confirmation"] == "unit_suspect"
-    assert result.measurement["value_umol_l"] == 150  # the earlier value still counts
+    assert result.measurement["value_umol_l"] == 150  # the measurement in force is unchanged
     assert result.action >= earlier.action
+    # Read as meant, 18 mg/dL is above the 60-hour threshold (17.5): raise-only, to hospital.
+    assert result.action is Action.URGENT_REFERRAL
+    read_as = next(s for s in result.signals if s.code == "value_needs_confirmation")
+    assert read_as.detail["read_as_mg_dl"] == 18.0
+
+
+def test_a_small_umol_l_number_that_would_be_low_in_mg_dl_asks_to_measure_again():
+    before = [reading(40, 150, "tcb", "umol/L")]
+    result = assess(TERM_38, reading(60, 8, "tcb", "umol/L"), before)  # 8 mg/dL would be low
+
+    assert result.trigger["needs_confirmation"] == "unit_suspect"
+    assert result.action is Action.REPEAT_SOONER
     assert result.next_measurement_due_age_hours == 64  # measure again within 4 h
 
 
@@ -273,11 +285,19 @@ def test_without_rebound_risk_the_check_is_the_next_day():
     treated = InfantFacts(
         gestational_age_weeks=39,
         neurotoxicity_risk=False,
+        neurotoxicity_factors=(),  # assessed: no haemolysis (DAT, G6PD negative)
         phototherapy=(PhototherapyFacts(started_age_hours=60, stopped_age_hours=84),),
     )
     result = assess(treated, reading(58, 19.0), at_age_hours=84)
 
     assert result.next_measurement_due_age_hours == 84 + 36
+    # Haemolysis not assessed counts as possible: the 6–12 h check.
+    unknown = InfantFacts(
+        gestational_age_weeks=39,
+        neurotoxicity_risk=False,
+        phototherapy=(PhototherapyFacts(started_age_hours=60, stopped_age_hours=84),),
+    )
+    assert assess(unknown, reading(58, 19.0), at_age_hours=84).next_measurement_due_age_hours == 96
 
 
 def test_under_phototherapy_the_treating_team_decides():

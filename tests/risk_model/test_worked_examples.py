@@ -195,7 +195,7 @@ def test_pale_stool_weight_loss_and_prolonged_jaundice_ask_for_the_doctor():
     assert pale.action is Action.DOCTOR_REVIEW
     assert (heavy_loss.action, heavy_loss.signals[0].detail) == (
         Action.DOCTOR_REVIEW,
-        {"loss_percent": 10.6},
+        {"loss_percent": 10.6, "window_hours": (0, 24)},  # and bilirubin within 24 h (policy)
     )
     assert ten_percent.action is Action.ROUTINE  # exactly 10 % is not "above 10 %"
 
@@ -245,11 +245,11 @@ def test_every_reason_reads_in_both_languages_for_parent_and_doctor():
     doctor = next(r for r in result.reasons if r["code"] == "at_or_above_phototherapy")
     assert doctor["clinician"]["en"] == (
         "TcB 16.0 mg/dL (274 µmol/L) at 48.0 h: at or above the phototherapy threshold 16.0 mg/dL "
-        "(274 µmol/L) (Δ 0.0 mg/dL (0 µmol/L); AAP 2022). Phototherapy indicated: urgent referral."
+        "(274 µmol/L) (AAP 2022). Phototherapy indicated: urgent referral."
     )
     assert doctor["clinician"]["zh-hans"] == (
         "经皮胆红素（TcB） 274 μmol/L（16.0 mg/dL），48.0 小时：≥ 光疗阈值 274 μmol/L（16.0 mg/dL）"
-        "（差值 0 μmol/L（0.0 mg/dL）；AAP 2022）。需光疗：紧急转诊。"
+        "（AAP 2022）。需光疗：紧急转诊。"
     )
 
 

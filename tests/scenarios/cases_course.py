@@ -2,6 +2,7 @@
 override the numbers (danger signs, pale stool, weight loss, prolonged jaundice)."""
 
 from tests.scenarios.steps import (
+    HospitalSeen,
     Infant,
     Observation,
     Phototherapy,
@@ -9,6 +10,7 @@ from tests.scenarios.steps import (
     Refer,
     Scenario,
     Thresholds,
+    Wait,
 )
 
 TERM_39 = Infant(ga="39+0", birth_weight_g=3400, feeding="formula")
@@ -137,13 +139,29 @@ SCENARIOS = [
         id="danger-sign-expires",
         family="signs",
         title="Defect 7: lethargy reported days before a low reading",
-        why="A danger sign counts for 24 h unless repeated; it does not make a day-10 reading "
-        "an emergency (its alert was handled when it was reported).",
+        why="A danger sign counts for 24 h unless repeated; once the hospital has seen the "
+        "infant it does not make a day-10 reading an emergency.",
         infant=TERM_39,
         steps=(
             Reading(58, 150),
             Observation(60, {"lethargy": True}, expect={"action": "emergency"}),
+            HospitalSeen(63),
             Reading(240, 80, expect={"action": "routine"}),
+        ),
+    ),
+    Scenario(
+        id="emergency-referral-not-closed",
+        family="signs",
+        title="An emergency referral the hospital never records",
+        why="Until a hospital receives the infant (or a clinician closes the alert), no later "
+        "home reading tells the parents that no visit is needed; the unacknowledged alert "
+        "escalates.",
+        infant=TERM_39,
+        steps=(
+            Reading(58, 150),
+            Observation(60, {"lethargy": True}, expect={"action": "emergency"}),
+            Wait(60.4),
+            Reading(90, 160, expect={"action": "emergency"}),  # the emergency still stands
         ),
     ),
     Scenario(

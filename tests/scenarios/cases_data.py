@@ -63,8 +63,8 @@ SCENARIOS = [
         why="It joins the record and the chart and changes nothing else.",
         infant=TERM_39,
         steps=(
-            Reading(60, 170, expect={"due_h": 132.0}),
-            Reading(50, 160, late_h=10.5, expect={"parent_texts": 0, "due_h": 132.0}),
+            Reading(60, 170, expect={"due_h": 120.0}),  # Δ 8.2: 3 days, but by 120 h (policy)
+            Reading(50, 160, late_h=10.5, expect={"parent_texts": 0, "due_h": 120.0}),
         ),
     ),
     Scenario(
@@ -91,7 +91,7 @@ SCENARIOS = [
         family="late entries",
         title="A phone offline for a day sends three readings at once",
         why="Each reading is assessed on what came before it; none is announced as news; the "
-        "newest sets the plan, counted from now.",
+        "newest sets the plan (a time still ahead, so the reminder keeps it).",
         infant=TERM_39,
         steps=(
             Reading(36, 120),

@@ -266,6 +266,19 @@ class Replay:
                 ),
                 status=response.status_code,
             )
+        if isinstance(step, S.HospitalSeen):
+            clock.move_to(self._at(step.at_h))
+            referral = Referral.objects.filter(infant=self.infant).latest("created_at")
+            url = f"/api/v1/referrals/{referral.public_id}/status/"
+            client = self._client("paediatrician")
+            for status in ("accepted", "arrived"):
+                client.post(url, {"status": status}, format="json")
+            client.post(url, {"status": "treated", "treatment": "none"}, format="json")
+            response = client.post(url, {"status": "closed"}, format="json")
+            return StepRecord(
+                title=f"{step.at_h:g} h — the hospital sees the infant: no treatment, closed",
+                status=response.status_code,
+            )
         if isinstance(step, S.Thresholds):
             clock.move_to(self._at(step.at_h))
             body = {"phototherapy": str(step.phototherapy), "unit": step.unit, "note": "book"}

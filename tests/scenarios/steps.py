@@ -84,6 +84,15 @@ class Phototherapy:
 
 
 @dataclass(frozen=True)
+class HospitalSeen:
+    """The receiving hospital's paediatrician sees the infant, gives no treatment, closes the
+    referral."""
+
+    at_h: float
+    expect: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Thresholds:
     """A paediatrician sets this infant's thresholds (outside AAP 2022)."""
 
