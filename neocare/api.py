@@ -1,12 +1,20 @@
-"""API plumbing shared by every app: error mapping and strict input fields."""
+"""API plumbing shared by every app: error mapping, a bounded JSON parser and strict input
+fields."""
 
+import json
+from datetime import datetime, timedelta
+
+import django_filters
+from django import forms
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -70,4 +78,73 @@ class AwareDateTimeField(serializers.DateTimeField):
             parsed = parse_datetime(value.strip())
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
+            problem = offset_problem(parsed)
+            if problem:
+                raise ValidationError(problem)
         return super().to_internal_value(value)
+
+
+# --- Bounded JSON (issue #13: deeply nested JSON made Python's parser overflow: a 500) --------
+def json_depth_exceeded(value, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than `limit` (arrays and objects)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def loads_bounded(text: str | bytes):
+    """`json.loads` that refuses nesting beyond JSON_MAX_DEPTH with a ValueError, however deep
+    (Python's own parser raises RecursionError near 1,000 levels)."""
+    try:
+        value = json.loads(text)
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
+    if json_depth_exceeded(value, settings.JSON_MAX_DEPTH):
+        raise ValueError("nested too deeply")
+    return value
+
+
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser with a depth limit: a clear 400, never a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(_too_deep()) from exc
+        if json_depth_exceeded(data, settings.JSON_MAX_DEPTH):
+            raise ParseError(_too_deep())
+        return data
+
+
+def _too_deep() -> str:
+    return _("JSON nested more than %(depth)d levels deep.") % {"depth": settings.JSON_MAX_DEPTH}
+
+
+# --- UTC offsets (PostgreSQL refuses beyond ±15:59; real zones span −12:00 … +14:00) ------------
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+def offset_problem(value: datetime | None) -> str | None:
+    offset = None if value is None else value.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        return _("The UTC offset must lie between -14:00 and +14:00.")
+    return None
+
+
+class AwareIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """A date-time filter that refuses offsets no real zone has (a 400, not a database error)."""
+
+    class field_class(django_filters.fields.IsoDateTimeField):
+        def to_python(self, value):
+            result = super().to_python(value)
+            problem = offset_problem(result)
+            if problem:
+                raise forms.ValidationError(problem)
+            return result

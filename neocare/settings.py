@@ -134,7 +134,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON with bounded nesting (JSON_MAX_DEPTH): a clear 400, never a parser overflow.
+    "DEFAULT_PARSER_CLASSES": ["neocare.api.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "neocare.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -143,6 +144,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# Deepest JSON nesting any request may carry (the deepest real body, a sync batch, has 3).
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 
 # Celery. Embedded default: kombu's filesystem transport, no broker server needed.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

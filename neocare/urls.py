@@ -2,14 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from neocare.alerts.views import AlertViewSet, ReferralViewSet
 from neocare.audit.views import AuditEventViewSet
 from neocare.infants.views import BreakGlassView, InfantViewSet, SyncView
 from neocare.messaging.views import DeliveryWebhook, InboundWebhook
-from neocare.network.views import FacilityViewSet, MeView
+from neocare.network.views import FacilityViewSet, MeView, TokenView
 from neocare.photos.views import PhotoImageView, PhotoListView
 
 router = DefaultRouter()
@@ -23,7 +22,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("sync/", SyncView.as_view(), name="sync"),
     path("break-glass/", BreakGlassView.as_view(), name="break-glass"),
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("sms/delivery/", DeliveryWebhook.as_view(), name="sms-delivery"),
     path("sms/inbound/", InboundWebhook.as_view(), name="sms-inbound"),
     path("infants/<uuid:id>/photos/", PhotoListView.as_view(), name="infant-photos"),

@@ -1,6 +1,7 @@
 import django_filters
 from rest_framework import mixins, viewsets
 
+from neocare.api import AwareIsoDateTimeFilter
 from neocare.audit.models import AuditEvent
 from neocare.audit.selectors import audit_events_visible_to
 from neocare.audit.serializers import AuditEventSerializer
@@ -8,8 +9,8 @@ from neocare.audit.serializers import AuditEventSerializer
 
 class AuditEventFilter(django_filters.FilterSet):
     infant = django_filters.UUIDFilter(field_name="infant__public_id")
-    after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    after = AwareIsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    before = AwareIsoDateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

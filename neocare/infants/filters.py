@@ -1,13 +1,14 @@
 import django_filters
 
+from neocare.api import AwareIsoDateTimeFilter
 from neocare.infants.models import Infant, Observation, Reading
 
 
 class InfantFilter(django_filters.FilterSet):
     registered_centre = django_filters.UUIDFilter(field_name="registered_centre__public_id")
     district = django_filters.UUIDFilter(field_name="registered_centre__district__public_id")
-    born_after = django_filters.IsoDateTimeFilter(field_name="birth_at", lookup_expr="gte")
-    born_before = django_filters.IsoDateTimeFilter(field_name="birth_at", lookup_expr="lt")
+    born_after = AwareIsoDateTimeFilter(field_name="birth_at", lookup_expr="gte")
+    born_before = AwareIsoDateTimeFilter(field_name="birth_at", lookup_expr="lt")
 
     class Meta:
         model = Infant
@@ -15,8 +16,8 @@ class InfantFilter(django_filters.FilterSet):
 
 
 class ReadingFilter(django_filters.FilterSet):
-    measured_after = django_filters.IsoDateTimeFilter(field_name="measured_at", lookup_expr="gte")
-    measured_before = django_filters.IsoDateTimeFilter(field_name="measured_at", lookup_expr="lt")
+    measured_after = AwareIsoDateTimeFilter(field_name="measured_at", lookup_expr="gte")
+    measured_before = AwareIsoDateTimeFilter(field_name="measured_at", lookup_expr="lt")
 
     class Meta:
         model = Reading
@@ -24,8 +25,8 @@ class ReadingFilter(django_filters.FilterSet):
 
 
 class ObservationFilter(django_filters.FilterSet):
-    observed_after = django_filters.IsoDateTimeFilter(field_name="observed_at", lookup_expr="gte")
-    observed_before = django_filters.IsoDateTimeFilter(field_name="observed_at", lookup_expr="lt")
+    observed_after = AwareIsoDateTimeFilter(field_name="observed_at", lookup_expr="gte")
+    observed_before = AwareIsoDateTimeFilter(field_name="observed_at", lookup_expr="lt")
 
     class Meta:
         model = Observation

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -121,7 +122,10 @@ class InfantViewSet(
         )
 
     def _history(self, request, infant, records, serializer_class, filterset_class, name):
-        records = filterset_class(request.query_params, queryset=records, request=request).qs
+        filters = filterset_class(request.query_params, queryset=records, request=request)
+        if not filters.is_valid():  # as the filter backend does for lists: a 400, not all rows
+            raise DRFValidationError(filters.errors)
+        records = filters.qs
         page = self.paginate_queryset(records)
         self._audit_view(infant, name)
         return self.get_paginated_response(serializer_class(page, many=True).data)

@@ -373,6 +373,10 @@ ZH_HANS = {
     "still yellow? reminder": "迁延性黄疸复查提醒",
     "NeoCare: new %(severity)s alert for %(infant)s (ref %(ref)s): %(why)s Open the triage queue.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）有新的预警：%(severity)s。%(why)s请查看分诊队列。",
     "NeoCare: %(severity)s alert at %(centre)s unacknowledged for %(waited)s (ref %(ref)s). Please act.": "【新生儿黄疸随访】%(centre)s的预警（%(severity)s，编号 %(ref)s）已 %(waited)s无人确认，请处理。",
+    "JSON nested more than %(depth)d levels deep.": "JSON 嵌套超过 %(depth)d 层。",
+    "The UTC offset must lie between -14:00 and +14:00.": "UTC 时差必须在 -14:00 与 +14:00 之间。",
+    "This idempotency key was already used for another infant.": "此幂等键已用于另一名婴儿。",
+    "This idempotency key was already used for a different image. Use a new key for a new photo.": "此幂等键已用于另一张图片。新照片请使用新的键。",
 }
 
 

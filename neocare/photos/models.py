@@ -56,6 +56,9 @@ class Photo(models.Model):
     estimator_version = models.CharField(max_length=80, blank=True)
     # Random file name under PHOTO_STORAGE_DIR; never derived from anything the client sent.
     storage_name = models.CharField(max_length=64, unique=True)
+    # SHA-256 of the bytes as uploaded (the original itself is never kept): a resend with the
+    # same key must carry the same image, or it is a conflict (photo_record).
+    upload_sha256 = models.CharField(max_length=64, blank=True)
     source_format = models.CharField(max_length=8)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()

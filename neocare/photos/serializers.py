@@ -1,11 +1,9 @@
-import json
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from neocare.api import AwareDateTimeField, StrictSerializer
+from neocare.api import AwareDateTimeField, StrictSerializer, loads_bounded
 from neocare.photos.models import Photo
 
 
@@ -21,7 +19,7 @@ class CardRectField(serializers.DictField):
     def to_internal_value(self, data):
         if isinstance(data, str):  # multipart sends JSON as text
             try:
-                data = json.loads(data)
+                data = loads_bounded(data)
             except ValueError as exc:
                 raise serializers.ValidationError(_("Send a JSON object {x, y, w, h}.")) from exc
         rect = super().to_internal_value(data)

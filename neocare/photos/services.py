@@ -1,6 +1,7 @@
 """Receiving a skin photo: sanitise in memory, store the clean copy, record it once; then
 analyse it (quality gate, estimate) and let the estimate into the infant's assessment."""
 
+import hashlib
 import logging
 import os
 import secrets
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from neocare.audit.models import AuditEvent
@@ -39,12 +41,23 @@ def photo_path(photo: Photo) -> Path:
     return Path(settings.PHOTO_STORAGE_DIR) / photo.storage_name
 
 
-def _original(uploaded_by: User, idempotency_key: str, infant: Infant) -> Photo | None:
+def _original(uploaded_by: User, idempotency_key: str, infant: Infant, digest: str) -> Photo | None:
+    """The photo already stored under this key, if it is the same upload; a key reused for
+    another infant or other bytes is a conflict (409), as for readings."""
     original = Photo.objects.filter(
         uploaded_by=uploaded_by, idempotency_key=idempotency_key
     ).first()
-    if original is not None and original.infant_id != infant.id:
-        raise IdempotencyConflict("This idempotency key was already used for another infant.")
+    if original is None:
+        return None
+    if original.infant_id != infant.id:
+        raise IdempotencyConflict(_("This idempotency key was already used for another infant."))
+    if original.upload_sha256 and original.upload_sha256 != digest:
+        raise IdempotencyConflict(
+            _(
+                "This idempotency key was already used for a different image. Use a new key "
+                "for a new photo."
+            )
+        )
     return original
 
 
@@ -73,7 +86,8 @@ def photo_record(
     idempotency_key: str,
 ) -> Recorded[Photo]:
     """Sanitise and store a photo once per (uploader, key); 400 with the reason if refused."""
-    original = _original(uploaded_by, idempotency_key, infant)
+    digest = hashlib.sha256(data).hexdigest()
+    original = _original(uploaded_by, idempotency_key, infant, digest)
     if original is not None:
         return Recorded(original, created=False)
     check_may_record_for(infant, uploaded_by)
@@ -94,6 +108,7 @@ def photo_record(
                 card_rect=card_rect,
                 idempotency_key=idempotency_key,
                 storage_name=name,
+                upload_sha256=digest,
                 source_format=clean.source_format,
                 width=clean.width,
                 height=clean.height,
@@ -108,7 +123,7 @@ def photo_record(
             _analyse_on_commit(photo.pk)
     except IntegrityError:
         (Path(settings.PHOTO_STORAGE_DIR) / name).unlink(missing_ok=True)
-        original = _original(uploaded_by, idempotency_key, infant)
+        original = _original(uploaded_by, idempotency_key, infant, digest)
         if original is None:
             raise
         return Recorded(original, created=False)

@@ -84,6 +84,17 @@ def test_a_retried_upload_returns_the_first_photo(world, parent, storage):
     assert len(list(storage.iterdir())) == 1
 
 
+def test_a_key_reused_for_a_different_image_is_a_conflict(world, parent, storage):
+    first = upload(parent, world.ours, jpeg(colour=(230, 200, 150)))
+    other = upload(parent, world.ours, jpeg(colour=(200, 170, 120)))  # same key, other bytes
+
+    assert first.status_code == 201
+    assert other.status_code == 409
+    assert "different image" in other.json()["idempotency_key"][0]
+    assert Photo.objects.count() == 1
+    assert len(list(storage.iterdir())) == 1  # the second image was not kept
+
+
 def test_a_png_named_jpg_is_identified_by_its_content(world, parent):
     out = io.BytesIO()
     Image.new("RGB", (30, 30), (200, 180, 150)).save(out, format="PNG")
