@@ -23,6 +23,7 @@ from neocare.alerts.services import (
     referral_create,
     referral_update,
 )
+from neocare.audit.services import audit_list, audit_view
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -44,8 +45,14 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_object(self):
         return get_object_or_404(alerts_visible_to(self.request.user), public_id=self.kwargs["pk"])
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        audit_list(actor=request.user, infants=[a.infant for a in page], what="alerts")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request, *args, **kwargs):
         alert = self.get_object()
+        audit_view(actor=request.user, infant=alert.infant, what="alert", object_id=alert.public_id)
         body = AlertSerializer(alert).data
         # The referral form's choices: tertiary hospitals, nearest first (the default).
         body["hospitals"] = [
@@ -94,6 +101,21 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), public_id=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        audit_list(actor=request.user, infants=[r.infant for r in page], what="referrals")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        referral = self.get_object()
+        audit_view(
+            actor=request.user,
+            infant=referral.infant,
+            what="referral",
+            object_id=referral.public_id,
+        )
+        return Response(self.get_serializer(referral).data)
 
     @extend_schema(request=ReferralUpdateSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"], url_path="status")

@@ -36,3 +36,20 @@ def audit_record_many(*, actor, infants: Iterable, action: str, object_type: str
         )
         for infant in infants
     )
+
+
+def audit_view(*, actor, infant, what: str, object_id=None) -> None:
+    """The one way every read of an infant's identifiable record is recorded: who, their role,
+    which part (`what`: "infant", "readings", "photo", "alert", "console_record", …)."""
+    audit_record(
+        actor=actor,
+        infant=infant,
+        action=AuditEvent.Action.VIEW,
+        object_type=what,
+        object_id=infant.public_id if object_id is None else object_id,
+    )
+
+
+def audit_list(*, actor, infants: Iterable, what: str) -> None:
+    """A list that shows these infants (names, clinical state): one row per infant shown."""
+    audit_record_many(actor=actor, infants=infants, action=AuditEvent.Action.LIST, object_type=what)

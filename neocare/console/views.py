@@ -26,8 +26,7 @@ from django.views.decorators.http import require_POST
 from neocare.alerts import services as alert_services
 from neocare.alerts.models import ACTIVE, Alert, Referral
 from neocare.alerts.selectors import alerts_visible_to, referrals_visible_to
-from neocare.audit.models import AuditEvent
-from neocare.audit.services import audit_record
+from neocare.audit.services import audit_list, audit_view
 from neocare.console import stats
 from neocare.console.chart import bilirubin_svg
 from neocare.infants.assessments import assessment_latest
@@ -163,6 +162,7 @@ def triage(request):
                 "waited_minutes": int((now - alert.raised_at).total_seconds() // 60),
             }
         )
+    audit_list(actor=request.user, infants=[r["infant"] for r in rows], what="console_triage")
     return render(request, "console/triage.html", {"form": form, "rows": rows})
 
 
@@ -296,13 +296,7 @@ def infant_record(request, infant_id):
             {"form": BreakGlassForm(), "infant_id": infant_id},
             status=404,
         )
-    audit_record(
-        actor=request.user,
-        infant=infant,
-        action=AuditEvent.Action.VIEW,
-        object_type="infant",
-        object_id=infant.public_id,
-    )
+    audit_view(actor=request.user, infant=infant, what="console_record")
     readings = list(infant.readings.order_by("measured_at"))
     photos = list(infant.photos.filter(status=Photo.Status.USABLE).order_by("taken_at"))
     active = infant.alerts.filter(status__in=ACTIVE).first()
@@ -426,6 +420,7 @@ def referrals(request):
     latest = Assessment.objects.in_bulk([r.latest_id for r in rows if r.latest_id])
     for referral in rows:
         referral.latest = latest.get(referral.latest_id)
+    audit_list(actor=request.user, infants=[r.infant for r in rows], what="console_referrals")
     return render(request, "console/referrals.html", {"referrals": rows})
 
 

@@ -12,8 +12,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from neocare.audit.models import AuditEvent
-from neocare.audit.services import audit_record, audit_record_many
+from neocare.audit.services import audit_list, audit_view
 from neocare.infants import services
 from neocare.infants.assessments import assessment_latest, assessment_unrecorded
 from neocare.infants.filters import InfantFilter, ObservationFilter, ReadingFilter
@@ -95,20 +94,11 @@ class InfantViewSet(
         return get_object_or_404(self.get_queryset(), public_id=self.kwargs["id"])
 
     def _audit_view(self, infant: Infant, what: str) -> None:
-        """Every read of an infant's record leaves a row: who, role, which part."""
-        audit_record(
-            actor=self.request.user,
-            infant=infant,
-            action=AuditEvent.Action.VIEW,
-            object_type=what,
-            object_id=infant.public_id,
-        )
+        audit_view(actor=self.request.user, infant=infant, what=what)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        audit_record_many(
-            actor=request.user, infants=page, action=AuditEvent.Action.LIST, object_type="infant"
-        )
+        audit_list(actor=request.user, infants=page, what="infant")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

@@ -10,8 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from neocare.audit.models import AuditEvent
-from neocare.audit.services import audit_record
+from neocare.audit.services import audit_view
 from neocare.infants.selectors import infants_visible_to
 from neocare.photos.serializers import PhotoSerializer, PhotoUploadSerializer
 from neocare.photos.services import photo_path, photo_record
@@ -21,16 +20,6 @@ def _infant(request, infant_id):
     return get_object_or_404(infants_visible_to(request.user), public_id=infant_id)
 
 
-def _audit_view(request, infant, what, object_id):
-    audit_record(
-        actor=request.user,
-        infant=infant,
-        action=AuditEvent.Action.VIEW,
-        object_type=what,
-        object_id=object_id,
-    )
-
-
 class PhotoListView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
@@ -38,7 +27,7 @@ class PhotoListView(APIView):
     @extend_schema(responses=PhotoSerializer(many=True))
     def get(self, request, id):
         infant = _infant(request, id)
-        _audit_view(request, infant, "photos", infant.public_id)
+        audit_view(actor=request.user, infant=infant, what="photos")
         photos = infant.photos.order_by("-taken_at", "id")
         return Response(PhotoSerializer(photos, many=True).data)
 
@@ -73,7 +62,7 @@ class PhotoImageView(APIView):
         path = photo_path(photo)
         if not path.is_file():
             raise Http404
-        _audit_view(request, infant, "photo", photo.public_id)
+        audit_view(actor=request.user, infant=infant, what="photo", object_id=photo.public_id)
         response = FileResponse(path.open("rb"), content_type="image/jpeg")
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Disposition"] = f'inline; filename="{photo.public_id}.jpg"'

@@ -163,7 +163,7 @@ def test_the_record_draws_the_point_above_the_line_and_preselects_the_nearest_ho
     assert "phototherapy (AAP 2022)" in page
     nearest = page.index(f'<option value="{world.hospital_a.pk}" selected>')
     assert nearest < page.index(f'<option value="{far.pk}"')
-    assert AuditEvent.objects.filter(action="view", object_type="infant").exists()
+    assert AuditEvent.objects.filter(action="view", object_type="console_record").exists()
 
 
 def test_refer_call_and_the_hospitals_outcome_flows_back_to_the_centre(world, dangerous):
