@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "phonenumber_field",
     "neocare.network",
     "neocare.infants",
@@ -47,6 +49,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The API docs' assets from our own static files, before anything else reads the request.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every answer (the console's inline style carries the nonce).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before common: picks the language from Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -120,7 +126,47 @@ USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Served by whitenoise from the apps' own folders (the API docs' assets), so no collectstatic
+# step is needed to run; a deployment may collect them (DJANGO_STATIC_ROOT) for speed.
+STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default="") or None
+WHITENOISE_USE_FINDERS = True
+
+# HTTPS in production (README, "Production"): behind the TLS proxy, which sets
+# X-Forwarded-Proto. DJANGO_HTTPS=1 turns every protection on; `manage.py check --deploy` is then
+# clean (a test runs it).
+HTTPS = env.bool("DJANGO_HTTPS", default=False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # The header only allows submitting the domain to the browsers' preload list (a separate step).
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: scripts only from ourselves (the console has none inline), styles
+# from ourselves or carrying the request's nonce; the chart SVG's presentation attributes need
+# style attributes (style-src-attr). No plugins, no framing, forms post only to ourselves.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 PHONENUMBER_DEFAULT_REGION = "CN"
 
@@ -143,6 +189,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Neonatal jaundice monitoring: infants, bilirubin readings, observations.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set (drf-spectacular warns when two share a field name).
+    "ENUM_NAME_OVERRIDES": {
+        "ActionEnum": "neocare.infants.models.ActionLevel.code_choices",
+        "AlertStatusEnum": "neocare.alerts.models.Alert.Status",
+        "ReferralStatusEnum": "neocare.alerts.models.Referral.Status",
+        "PhotoStatusEnum": "neocare.photos.models.Photo.Status",
+    },
 }
 
 # Deepest JSON nesting any request may carry (the deepest real body, a sync batch, has 3).

@@ -9,9 +9,7 @@ Screenshots of each page go to $NEOCARE_SCREENSHOTS (`make screenshots` → docs
 otherwise to a temporary folder.
 """
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,56 +17,9 @@ from rest_framework.authtoken.models import Token
 
 from neocare.alerts.services import referral_create, referral_update
 from neocare.infants.models import Infant
+from tests.browser.conftest import signed_in
 from tests.factories import InfantFactory, UserFactory
 from tests.helpers import make_term_infant_born_50h_ago
-
-# Playwright's synchronous API runs an event loop in this thread; the test's own ORM calls are
-# ordinary synchronous code between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "browser-test-password"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "install Debian's chromium (make test does)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("NEOCARE_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def signed_in(browser, live_server, user, *, language="en"):
-    user.set_password(PASSWORD)
-    user.save()
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-GB" if language == "en" else "zh-CN"
-    )
-    page = context.new_page()
-    page.goto(f"{live_server.url}/console/sign-in/")
-    page.get_by_label("Username" if language == "en" else "用户名").fill(user.username)
-    page.get_by_label("Password" if language == "en" else "密码").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in" if language == "en" else "登录").click()
-    page.wait_for_load_state()
-    return page
 
 
 def five_earlier_treatments(world):
