@@ -44,7 +44,7 @@ ENV = {
 SETUP = """
 from datetime import timedelta
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from neocare.infants.models import Guardianship, Infant
 from neocare.network.models import District, Facility, Region, User
 
@@ -64,7 +64,7 @@ for i in range(%(families)d):
         created_by=doctor)
     Guardianship.objects.create(infant=infant, guardian=parent, relationship="mother",
                                 consent_given_at=born)
-    families.append([str(infant.public_id), Token.objects.create(user=parent).key])
+    families.append([str(infant.public_id), AuthToken.objects.create(user=parent)[1]])
 print("FAMILIES=" + __import__("json").dumps(families))
 """
 

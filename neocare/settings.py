@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -76,6 +76,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "console/locked_out.html"
+# 429 with Retry-After and a message that says so, JSON for the API (neocare/network/views.py).
+AXES_LOCKOUT_CALLABLE = "neocare.network.views.locked_out"
 SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_SAVE_EVERY_REQUEST = True  # the idle clock restarts with each request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -83,6 +85,15 @@ SESSION_COOKIE_HTTPONLY = True
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "console:login"
+
+# API tokens (django-rest-knox): stored hashed, expiring, revocable one by one or all at once.
+# Parents stay signed in on their phone for weeks; staff for a working day.
+TOKEN_TTL_GUARDIAN_DAYS = env.int("TOKEN_TTL_GUARDIAN_DAYS", default=30)
+TOKEN_TTL_STAFF_HOURS = env.int("TOKEN_TTL_STAFF_HOURS", default=10)
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=TOKEN_TTL_STAFF_HOURS), "AUTO_REFRESH": False}
+
+# The cache counts throttled requests; one per process unless CACHE_URL names a shared one.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 ROOT_URLCONF = "neocare.urls"
 WSGI_APPLICATION = "neocare.wsgi.application"
@@ -172,9 +183,21 @@ PHONENUMBER_DEFAULT_REGION = "CN"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",  # the parents' app
+        "knox.auth.TokenAuthentication",  # the parents' app: "Authorization: Token <key>"
         "rest_framework.authentication.SessionAuthentication",  # the browser
     ],
+    # Rates per client address (anonymous), per account, and for the sign-in endpoint; a 429
+    # carries Retry-After. Counted in the cache (CACHE_URL: Redis in production).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("THROTTLE_ANON_RATE", default="120/minute"),
+        "user": env.str("THROTTLE_USER_RATE", default="1200/minute"),
+        "sign_in": env.str("THROTTLE_SIGN_IN_RATE", default="10/minute"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -12,7 +12,13 @@ from neocare.alerts.views import AlertViewSet, ReferralViewSet
 from neocare.audit.views import AuditEventViewSet
 from neocare.infants.views import BreakGlassView, InfantViewSet, SyncView
 from neocare.messaging.views import DeliveryWebhook, InboundWebhook
-from neocare.network.views import FacilityViewSet, MeView, TokenView
+from neocare.network.views import (
+    FacilityViewSet,
+    MeView,
+    SignOutEverywhereView,
+    SignOutView,
+    TokenView,
+)
 from neocare.photos.views import PhotoImageView, PhotoListView
 
 router = DefaultRouter()
@@ -27,6 +33,8 @@ api_v1 = [
     path("sync/", SyncView.as_view(), name="sync"),
     path("break-glass/", BreakGlassView.as_view(), name="break-glass"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/sign-out/", SignOutView.as_view(), name="auth-sign-out"),
+    path("auth/sign-out-everywhere/", SignOutEverywhereView.as_view(), name="auth-sign-out-all"),
     path("sms/delivery/", DeliveryWebhook.as_view(), name="sms-delivery"),
     path("sms/inbound/", InboundWebhook.as_view(), name="sms-inbound"),
     path("infants/<uuid:id>/photos/", PhotoListView.as_view(), name="infant-photos"),

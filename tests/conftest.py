@@ -160,3 +160,11 @@ def reset_celery_connections() -> None:
 
     app.close()
     app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """Throttle counts live in the cache; each test starts with none (tests reuse account ids)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -251,7 +251,6 @@ ZH_HANS = {
     "Call": "通话",
     "Message": "短信",
     "Sign-in locked": "登录已锁定",
-    "Too many failed sign-in attempts. Try again in 15 minutes, or ask your administrator to unlock the account.": "登录失败次数过多。请 15 分钟后再试，或请管理员解锁账号。",
     "Infant": "婴儿",
     "Referred": "转诊时间",
     "Latest value (mg/dL)": "最新数值（mg/dL）",
@@ -377,6 +376,7 @@ ZH_HANS = {
     "The UTC offset must lie between -14:00 and +14:00.": "UTC 时差必须在 -14:00 与 +14:00 之间。",
     "This idempotency key was already used for another infant.": "此幂等键已用于另一名婴儿。",
     "This idempotency key was already used for a different image. Use a new key for a new photo.": "此幂等键已用于另一张图片。新照片请使用新的键。",
+    "Too many failed sign-ins: this account is locked for %(minutes)d minutes. Try again later or ask your centre to help.": "登录失败次数过多：该账号已锁定 %(minutes)d 分钟。请稍后再试，或请您的社区卫生服务中心协助。",
 }
 
 

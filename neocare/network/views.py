@@ -1,11 +1,22 @@
+from datetime import timedelta
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, parsers, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from knox import views as knox_views
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from neocare.api import BoundedJSONParser
-from neocare.network.models import Facility
+from neocare.network.models import Facility, User
 from neocare.network.serializers import FacilitySerializer, MeSerializer
 
 
@@ -31,8 +42,91 @@ class FacilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return queryset.filter(district__public_id=district) if district else queryset
 
 
-class TokenView(ObtainAuthToken):
-    """Sign-in for the app: username and password for a token. Its JSON is bounded like every
-    other body (DRF's own view parses with the unbounded parser)."""
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expiry = serializers.DateTimeField()
 
+
+class TokenView(knox_views.LoginView):
+    """Sign-in for the app: username and password for an expiring token.
+
+    Throttled per address (`sign_in`); a locked-out account (django-axes, after
+    AXES_FAILURE_LIMIT failures) is answered 429 with Retry-After and says so, before and after
+    the password is checked, instead of a silent 400. The JSON is bounded like every body.
+    """
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
     parser_classes = (parsers.FormParser, parsers.MultiPartParser, BoundedJSONParser)
+    throttle_scope = "sign_in"
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
+    def post(self, request, format=None):
+        credentials = {"username": request.data.get("username", "")}
+        if AxesProxyHandler.is_locked(request, credentials):
+            return _locked_out()
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
+            if AxesProxyHandler.is_locked(request, credentials):
+                return _locked_out()
+            raise ValidationError(serializer.errors)
+        request.user = serializer.validated_data["user"]
+        return super().post(request, format=format)
+
+    def get_token_ttl(self):
+        if self.request.user.role == User.Role.GUARDIAN:
+            return timedelta(days=settings.TOKEN_TTL_GUARDIAN_DAYS)
+        return timedelta(hours=settings.TOKEN_TTL_STAFF_HOURS)
+
+
+def _locked_out() -> Response:
+    seconds = lockout_seconds()
+    return Response(
+        {"detail": lockout_message(seconds)},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def lockout_seconds() -> int:
+    return int(get_cool_off().total_seconds())
+
+
+def lockout_message(seconds: int) -> str:
+    return _(
+        "Too many failed sign-ins: this account is locked for %(minutes)d minutes. "
+        "Try again later or ask your centre to help."
+    ) % {"minutes": max(1, round(seconds / 60))}
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): 429 with Retry-After, JSON for the
+    API, the console's page otherwise, in the request's language."""
+    seconds = lockout_seconds()
+    if request.path.startswith("/api/"):
+        answer = JsonResponse({"detail": lockout_message(seconds)}, status=429)
+    else:
+        answer = render(
+            request,
+            settings.AXES_LOCKOUT_TEMPLATE,
+            {"message": lockout_message(seconds)},
+            status=429,
+        )
+    answer["Retry-After"] = str(seconds)
+    return answer
+
+
+class SignOutView(knox_views.LogoutView):
+    """Sign out this device: its token stops working at once."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, format=None):
+        return super().post(request, format=format)
+
+
+class SignOutEverywhereView(knox_views.LogoutAllView):
+    """Sign out on every device (a lost phone): every token of the account stops working."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, format=None):
+        return super().post(request, format=format)

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from neocare.alerts.services import referral_create, referral_update
 from neocare.infants.models import Infant
@@ -57,10 +57,10 @@ def test_the_core_story(world, live_server, browser, shots):
     assert phototherapy_in_district_a(admin) == "5"
 
     # 1. A dangerous reading arrives through the API (the parents' app).
-    token = Token.objects.create(user=world.personas["guardian"])
+    _, token = AuthToken.objects.create(user=world.personas["guardian"])
     response = admin.request.post(
         f"{live_server.url}/api/v1/infants/{infant.public_id}/readings/",
-        headers={"Authorization": f"Token {token.key}"},
+        headers={"Authorization": f"Token {token}"},
         data={
             "method": "tsb_lab",
             "value": "17.5",

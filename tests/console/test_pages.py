@@ -115,7 +115,8 @@ def test_repeated_failures_lock_the_sign_in(world, settings):
     )
 
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert response["Retry-After"] == str(15 * 60)
+    assert "locked for 15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

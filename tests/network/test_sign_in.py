@@ -1,0 +1,102 @@
+"""Issue #13: sign-in for the app — expiring, revocable tokens; a locked account answered 429
+with Retry-After (not a silent 400); the sign-in endpoint and the API throttled."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from tests.factories import guardian
+
+PASSWORD = "a-good-long-password"
+
+
+def sign_in(username, password=PASSWORD, language="en", address="10.0.0.1"):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language, REMOTE_ADDR=address)
+    return client.post(
+        "/api/v1/auth/token/", {"username": username, "password": password}, format="json"
+    )
+
+
+def as_token(token):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.fixture
+def parent(db):
+    user = guardian(username="mother-of-lin")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def test_a_parent_gets_a_token_that_expires_in_weeks_and_works(parent, settings):
+    response = sign_in("mother-of-lin")
+
+    assert response.status_code == 200
+    body = response.json()
+    expiry = timezone.datetime.fromisoformat(body["expiry"])
+    lasts = expiry - timezone.now()
+    assert timedelta(days=settings.TOKEN_TTL_GUARDIAN_DAYS - 1) < lasts
+    assert lasts <= timedelta(days=settings.TOKEN_TTL_GUARDIAN_DAYS)
+    assert as_token(body["token"]).get("/api/v1/me/").status_code == 200
+
+
+def test_staff_tokens_last_a_working_day(world, settings):
+    doctor = world.personas["community_doctor"]
+    doctor.set_password(PASSWORD)
+    doctor.save()
+
+    body = sign_in(doctor.username).json()
+
+    lasts = timezone.datetime.fromisoformat(body["expiry"]) - timezone.now()
+    assert lasts <= timedelta(hours=settings.TOKEN_TTL_STAFF_HOURS)
+
+
+def test_signing_out_stops_that_token_and_everywhere_stops_them_all(parent):
+    first, second, third = (sign_in("mother-of-lin").json()["token"] for _ in range(3))
+
+    assert as_token(first).post("/api/v1/auth/sign-out/").status_code == 204
+    assert as_token(first).get("/api/v1/me/").status_code == 401
+    assert as_token(second).get("/api/v1/me/").status_code == 200
+
+    assert as_token(second).post("/api/v1/auth/sign-out-everywhere/").status_code == 204
+    assert as_token(third).get("/api/v1/me/").status_code == 401
+    assert not AuthToken.objects.filter(user=parent).exists()
+
+
+def test_an_expired_token_is_refused(parent):
+    token = sign_in("mother-of-lin").json()["token"]
+    AuthToken.objects.filter(user=parent).update(expiry=timezone.now() - timedelta(minutes=1))
+
+    assert as_token(token).get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.parametrize(("language", "says"), [("en", "locked"), ("zh-hans", "锁定")])
+def test_a_locked_account_is_a_429_that_says_so_even_with_the_right_password(
+    parent, settings, language, says
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in("mother-of-lin", "wrong-password").status_code == 400
+    locking = sign_in("mother-of-lin", "wrong-password", language)
+    right = sign_in("mother-of-lin", PASSWORD, language)
+
+    for response in (locking, right):
+        assert response.status_code == 429
+        assert int(response["Retry-After"]) == 15 * 60
+        assert says in response.json()["detail"]
+
+
+def test_the_sign_in_endpoint_is_throttled_per_address(db, settings):
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["sign_in"].split("/")[0])
+    answers = [
+        sign_in(f"nobody-{k}", "x", address="10.0.0.9").status_code for k in range(limit + 1)
+    ]
+
+    assert answers[:limit] == [400] * limit
+    assert answers[limit] == 429
+    assert sign_in("nobody-else", "x", address="10.0.0.10").status_code == 400  # another address
