@@ -44,10 +44,17 @@ INSTALLED_APPS = [
     "neocare.messaging",
     "neocare.photos",
     "neocare.console",
+    "neocare.ops",
+    "health_check",
+    "django_prometheus",
     "axes",
 ]
 
 MIDDLEWARE = [
+    # Request metrics (django-prometheus): first and last, to time the whole request.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id on every log line and into the Celery tasks the request publishes.
+    "neocare.ops.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The API docs' assets from our own static files, before anything else reads the request.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -61,8 +68,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: refuses a locked-out sign-in before any view (django-axes).
+    # Refuses a locked-out sign-in before any view (django-axes).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # Staff sign-in (issue #7): django-axes locks a username from an address after repeated
@@ -367,9 +375,34 @@ PHOTO_ESTIMATOR_PATH = env.path(
 # A photo still "received" this long after upload never reached a worker: the sweeper resends.
 PHOTO_ANALYSIS_STUCK_SECONDS = env.int("PHOTO_ANALYSIS_STUCK_SECONDS", default=120)
 
+# The engineer on call (README, "Operations"): /health/live, /health/ready and /metrics.
+# A message due this long and unsent makes the service not ready.
+OUTBOX_STUCK_AFTER_MINUTES = env.int("OUTBOX_STUCK_AFTER_MINUTES", default=15)
+# Prometheus scrapes /metrics with "Authorization: Bearer <token>"; without one, only from
+# this host.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Logs: JSON lines (one object per record, with the request id) unless LOG_FORMAT=text.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "neocare.ops.requests.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -19,6 +19,7 @@ from neocare.network.views import (
     SignOutView,
     TokenView,
 )
+from neocare.ops import views as ops_views
 from neocare.photos.views import PhotoImageView, PhotoListView
 
 router = DefaultRouter()
@@ -47,6 +48,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("health/live/", ops_views.live, name="health-live"),
+    path("health/ready/", ops_views.ready, name="health-ready"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("", RedirectView.as_view(pattern_name="console:home"), name="root"),
     path("console/", include("neocare.console.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch (set_language)
