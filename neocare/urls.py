@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django_otp.admin import OTPAdminSite
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import (
@@ -21,6 +22,9 @@ from neocare.network.views import (
 )
 from neocare.ops import views as ops_views
 from neocare.photos.views import PhotoImageView, PhotoListView
+
+# The admin site needs the second factor too (superusers see everything).
+admin.site.__class__ = OTPAdminSite
 
 router = DefaultRouter()
 router.register("infants", InfantViewSet, basename="infant")

@@ -59,9 +59,32 @@ def at_once(call, copies: int = 4) -> list:
 
 
 def browser_for(user):
-    """A Django test client signed in as `user` (a console session), asking for English."""
+    """A Django test client signed in as `user` (a console session), asking for English — past
+    the second factor for the accounts that need one (tests/network/test_two_factor.py covers
+    the step itself)."""
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from neocare.network.two_factor import needs_second_factor
 
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
+    if needs_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
     return client
+
+
+def verified_device(user):
+    """A confirmed authenticator for `user` (what enrolment leaves)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})[0]
+
+
+def totp_now(device) -> str:
+    """The code the authenticator app shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"

@@ -5,6 +5,8 @@ another role answers 404, as the API does.
 """
 
 import csv
+import io
+from base64 import b32encode
 from datetime import datetime, time, timedelta
 from functools import wraps
 
@@ -12,16 +14,20 @@ from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.qr import write_qrcode_image
 
 from neocare.alerts import services as alert_services
 from neocare.alerts.models import ACTIVE, Alert, Referral
@@ -35,6 +41,13 @@ from neocare.infants.selectors import infants_visible_to
 from neocare.infants.services import break_glass_open
 from neocare.messaging.models import Message
 from neocare.network.models import Facility, User
+from neocare.network.two_factor import (
+    confirmed_device,
+    enrolment_confirm,
+    enrolment_device,
+    needs_second_factor,
+)
+from neocare.network.two_factor import verify as two_factor_verify
 from neocare.photos.models import Photo
 
 Role = User.Role
@@ -49,7 +62,8 @@ HOME = {
 
 
 def for_roles(*roles):
-    """Signed-in staff of these roles only; anyone else gets 404 (as out of scope)."""
+    """Signed-in staff of these roles only; anyone else gets 404 (as out of scope). Accounts
+    that need a second factor are sent to give it first."""
 
     def decorate(view):
         @login_required
@@ -57,6 +71,8 @@ def for_roles(*roles):
         def wrapped(request, *args, **kwargs):
             if request.user.role not in roles:
                 raise Http404
+            if needs_second_factor(request.user) and not request.user.is_verified():
+                return redirect_to_login(request.get_full_path(), reverse("console:two-factor"))
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -77,6 +93,58 @@ class SignInView(auth_views.LoginView):
     template_name = "console/sign_in.html"
     form_class = StaffSignInForm
     redirect_authenticated_user = True
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app (or a recovery code)"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+@login_required
+def two_factor(request):
+    """The second factor: a code from the authenticator app, or setting one up (QR code, then a
+    code, then ten recovery codes shown once)."""
+    user = request.user
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    if not needs_second_factor(user) or user.is_verified():
+        return redirect(target or "console:home")
+    enrolled = confirmed_device(user) is not None
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if enrolled:
+            device = two_factor_verify(user, code)
+            if device is not None:
+                otp_login(request, device)
+                return redirect(target or "console:home")
+        else:
+            confirmed = enrolment_confirm(user, code)
+            if confirmed is not None:
+                device, codes = confirmed
+                otp_login(request, device)
+                return render(
+                    request,
+                    "console/recovery_codes.html",
+                    {"codes": codes, "next": target or reverse("console:home")},
+                )
+        form.add_error("code", _("This code is not right. Check the time on your phone."))
+    context = {"form": form, "enrolled": enrolled, "next": target}
+    if not enrolled:
+        device = enrolment_device(user)
+        out = io.BytesIO()
+        write_qrcode_image(device.config_url, out)
+        context.update(qr_svg=out.getvalue().decode(), secret=b32encode(device.bin_key).decode())
+    return render(
+        request,
+        "console/two_factor.html",
+        context,
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
 
 
 @login_required

@@ -377,6 +377,17 @@ ZH_HANS = {
     "This idempotency key was already used for another infant.": "此幂等键已用于另一名婴儿。",
     "This idempotency key was already used for a different image. Use a new key for a new photo.": "此幂等键已用于另一张图片。新照片请使用新的键。",
     "Too many failed sign-ins: this account is locked for %(minutes)d minutes. Try again later or ask your centre to help.": "登录失败次数过多：该账号已锁定 %(minutes)d 分钟。请稍后再试，或请您的社区卫生服务中心协助。",
+    "Recovery codes": "恢复码",
+    "Keep these ten codes somewhere safe. Each works once, in place of the app's code, if you lose your phone. They are shown only now.": "请妥善保存这十个恢复码。手机丢失时，每个恢复码可代替验证器应用的验证码使用一次。恢复码只显示这一次。",
+    "Continue": "继续",
+    "Two-step sign-in": "两步验证登录",
+    "Your account can see many infants' records: enter the code your authenticator app shows now.": "您的账号可查看大量婴儿的记录：请输入验证器应用当前显示的验证码。",
+    "Your account can see many infants' records, so it needs a second step. Scan this code with an authenticator app on your phone, then enter the code the app shows.": "您的账号可查看大量婴儿的记录，因此需要第二步验证。请用手机上的验证器应用扫描此二维码，然后输入应用显示的验证码。",
+    "QR code for your authenticator app": "验证器应用的二维码",
+    "Cannot scan? Enter this key in the app:": "无法扫描？请在应用中输入此密钥：",
+    "Code from your authenticator app (or a recovery code)": "验证器应用的验证码（或恢复码）",
+    "This code is not right. Check the time on your phone.": "验证码不正确。请检查手机的时间设置。",
+    "Give the code from your authenticator app.": "请填写验证器应用的验证码。",
 }
 
 

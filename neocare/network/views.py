@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from neocare.api import BoundedJSONParser
 from neocare.network.models import Facility, User
+from neocare.network.two_factor import needs_second_factor, verify
 from neocare.network.serializers import FacilitySerializer, MeSerializer
 
 
@@ -70,7 +71,11 @@ class TokenView(knox_views.LoginView):
             if AxesProxyHandler.is_locked(request, credentials):
                 return _locked_out()
             raise ValidationError(serializer.errors)
-        request.user = serializer.validated_data["user"]
+        user = serializer.validated_data["user"]
+        if needs_second_factor(user) and verify(user, request.data.get("otp", "")) is None:
+            # Accounts that see many records sign in with a code from their authenticator.
+            raise ValidationError({"otp": [_("Give the code from your authenticator app.")]})
+        request.user = user
         return super().post(request, format=format)
 
     def get_token_ttl(self):

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from neocare.network.two_factor import needs_second_factor
+from tests.helpers import totp_now, verified_device
+
 # Playwright's synchronous API runs an event loop in this thread; the test's own ORM calls are
 # ordinary synchronous code between browser steps.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -51,4 +54,8 @@ def signed_in(browser, live_server, user, *, language="en"):
     page.get_by_label("Password" if language == "en" else "密码").fill(PASSWORD)
     page.get_by_role("button", name="Sign in" if language == "en" else "登录").click()
     page.wait_for_load_state()
+    if needs_second_factor(user):  # the second step, with the authenticator's current code
+        page.locator("input[name=code]").fill(totp_now(verified_device(user)))
+        page.get_by_role("button", name="Continue" if language == "en" else "继续").click()
+        page.wait_for_load_state()
     return page
