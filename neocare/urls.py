@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django_otp.admin import OTPAdminSite
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,

@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 
 from neocare.api import BoundedJSONParser
 from neocare.network.models import Facility, User
-from neocare.network.two_factor import needs_second_factor, verify
 from neocare.network.serializers import FacilitySerializer, MeSerializer
+from neocare.network.two_factor import needs_second_factor, verify
 
 
 class MeView(APIView):
