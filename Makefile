@@ -52,6 +52,8 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py spectacular --validate --fail-on-warn \
+		--file /dev/null
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/risk_model_speed.py

@@ -9,11 +9,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -39,14 +43,54 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+# --- Django's own error pages, in the API's shape under /api/ (handler404/handler500) ---------
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception):
+    """A URL no route matches (e.g. an id that is not a UUID): JSON under /api/, as DRF's 404."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse({"detail": _("Server error; please try again later.")}, status=500)
+    return defaults.server_error(request)
+
+
+class Pagination(PageNumberPagination):
+    """DRF's page numbers, except that `?page=` with no number is an invalid page (404), as
+    `?page=abc` is, rather than quietly the first page."""
+
+    def get_page_number(self, request, paginator):
+        number = request.query_params.get(self.page_query_param)
+        if number is None:
+            return 1
+        return "last" if number in self.last_page_strings else number
+
+
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know: a typo must not silently drop a clinical value."""
+    """Refuses fields it does not know (a typo must not silently drop a clinical value), and a
+    number or boolean where text is expected (DRF would turn 0 into "0")."""
 
     def to_internal_value(self, data):
         unknown = {}
         if isinstance(data, dict):
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = {name: [_("Unknown field.")] for name in sorted(set(data) - writable)}
+            unknown.update(
+                {
+                    name: [_("Not a valid string.")]
+                    for name, field in self.fields.items()
+                    if isinstance(field, serializers.CharField)
+                    and not field.read_only
+                    and data.get(name) is not None
+                    and not isinstance(data.get(name), str)
+                }
+            )
         try:
             value = super().to_internal_value(data)
         except ValidationError as exc:
@@ -59,6 +103,17 @@ class StrictSerializer(serializers.Serializer):
 
 class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     pass
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    """A choice not made yet: stored as "" (a blank CharField), answered as null, never as an
+    empty string outside the enum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -75,7 +130,10 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value):
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # well-formed but impossible, e.g. 12:99: DRF says "invalid"
+                parsed = None
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
             problem = offset_problem(parsed)
@@ -136,6 +194,31 @@ def offset_problem(value: datetime | None) -> str | None:
     if offset is not None and abs(offset) > MAX_UTC_OFFSET:
         return _("The UTC offset must lie between -14:00 and +14:00.")
     return None
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """Filters that cannot widen a list by mistake: a filter sent with no value (`?status=`)
+    and a parameter that is no filter (`?measured_afer=`, a typo) are 400s, not "no filter"."""
+
+    # Read by the paginator and DRF's format override, not by the filters.
+    ALSO_ACCEPTED = frozenset({"page", "format"})
+
+    def is_valid(self):
+        errors = self.form.errors  # the filters' own validation, run once
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, _("Give a value, or leave this filter out."))
+        for name in sorted(set(self.data) - set(self.filters) - self.ALSO_ACCEPTED):
+            errors[name or "(no name)"] = self.form.error_class(
+                [forms.ValidationError(_("Unknown filter."), code="unknown")]
+            )
+        return self.is_bound and not errors
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """DEFAULT_FILTER_BACKENDS: filters declared with `filterset_fields` are strict too."""
+
+    filterset_base = StrictFilterSet
 
 
 class AwareIsoDateTimeFilter(django_filters.IsoDateTimeFilter):

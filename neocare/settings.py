@@ -217,10 +217,10 @@ REST_FRAMEWORK = {
         "sign_in": env.str("THROTTLE_SIGN_IN_RATE", default="10/minute"),
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "neocare.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["neocare.api.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "neocare.api_schema.AutoSchema",
     # JSON with bounded nesting (JSON_MAX_DEPTH): a clear 400, never a parser overflow.
     "DEFAULT_PARSER_CLASSES": ["neocare.api.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "neocare.api.exception_handler",

@@ -26,7 +26,9 @@ from neocare.photos.views import PhotoImageView, PhotoListView
 # The admin site needs the second factor too (superusers see everything).
 admin.site.__class__ = OTPAdminSite
 
-router = DefaultRouter()
+# Path converters (uuid) rather than regexes: an id that is not a UUID matches no route (404).
+router = DefaultRouter(use_regex_path=False)
+router.include_format_suffixes = False  # JSON only: no /alerts.json twins to document
 router.register("infants", InfantViewSet, basename="infant")
 router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
@@ -65,3 +67,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "neocare.api.not_found"
+handler500 = "neocare.api.server_error"

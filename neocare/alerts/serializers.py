@@ -1,7 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from neocare.alerts.models import Alert, Referral
-from neocare.api import AwareDateTimeField, StrictSerializer
+from neocare.alerts.services import hospitals_by_distance
+from neocare.api import AwareDateTimeField, OptionalChoiceField, StrictSerializer
 from neocare.infants.assessments import assessment_latest
 from neocare.infants.serializers import AssessmentSerializer
 from neocare.network.models import Facility
@@ -14,6 +16,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     hospital = serializers.UUIDField(source="hospital.public_id", read_only=True)
     hospital_name = serializers.CharField(source="hospital.name", read_only=True)
     referred_by = serializers.UUIDField(source="referred_by.public_id", allow_null=True)
+    treatment = OptionalChoiceField(choices=Referral.Treatment.choices)
 
     class Meta:
         model = Referral
@@ -42,6 +45,7 @@ class AlertSerializer(serializers.ModelSerializer):
     centre = serializers.UUIDField(source="centre.public_id", read_only=True)
     acknowledged_by = serializers.UUIDField(source="acknowledged_by.public_id", allow_null=True)
     resolved_by = serializers.UUIDField(source="resolved_by.public_id", allow_null=True)
+    outcome = OptionalChoiceField(choices=Alert.Outcome.choices)
     latest_assessment = serializers.SerializerMethodField()
     # The assessment that opened or last raised the alert, when it is not the latest one.
     alert_assessment = serializers.SerializerMethodField()
@@ -80,6 +84,30 @@ class AlertSerializer(serializers.ModelSerializer):
         if latest is not None and latest.pk == alert.assessment_id:
             return None
         return AssessmentSerializer(alert.assessment).data
+
+
+class HospitalChoiceSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    distance_km = serializers.FloatField(help_text="From the infant's community centre.")
+
+
+class AlertDetailSerializer(AlertSerializer):
+    """One alert, with the referral form's choices: tertiary hospitals, nearest first (the
+    default when a referral names none)."""
+
+    hospitals = serializers.SerializerMethodField()
+
+    class Meta(AlertSerializer.Meta):
+        fields = [*AlertSerializer.Meta.fields, "hospitals"]
+        read_only_fields = fields
+
+    @extend_schema_field(HospitalChoiceSerializer(many=True))
+    def get_hospitals(self, alert: Alert) -> list[dict]:
+        return [
+            {"id": h.public_id, "name": h.name, "distance_km": round(km, 1)}
+            for h, km in hospitals_by_distance(alert.infant.registered_centre)
+        ]
 
 
 class ResolveSerializer(StrictSerializer):

@@ -1,13 +1,13 @@
 import django_filters
 from rest_framework import mixins, viewsets
 
-from neocare.api import AwareIsoDateTimeFilter
+from neocare.api import AwareIsoDateTimeFilter, StrictFilterSet
 from neocare.audit.models import AuditEvent
 from neocare.audit.selectors import audit_events_visible_to
 from neocare.audit.serializers import AuditEventSerializer
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(StrictFilterSet):
     infant = django_filters.UUIDFilter(field_name="infant__public_id")
     after = AwareIsoDateTimeFilter(field_name="at", lookup_expr="gte")
     before = AwareIsoDateTimeFilter(field_name="at", lookup_expr="lt")

@@ -1,10 +1,10 @@
 import django_filters
 
-from neocare.api import AwareIsoDateTimeFilter
+from neocare.api import AwareIsoDateTimeFilter, StrictFilterSet
 from neocare.infants.models import Infant, Observation, Reading
 
 
-class InfantFilter(django_filters.FilterSet):
+class InfantFilter(StrictFilterSet):
     registered_centre = django_filters.UUIDFilter(field_name="registered_centre__public_id")
     district = django_filters.UUIDFilter(field_name="registered_centre__district__public_id")
     born_after = AwareIsoDateTimeFilter(field_name="birth_at", lookup_expr="gte")
@@ -15,7 +15,7 @@ class InfantFilter(django_filters.FilterSet):
         fields = ["registered_centre", "district", "born_after", "born_before"]
 
 
-class ReadingFilter(django_filters.FilterSet):
+class ReadingFilter(StrictFilterSet):
     measured_after = AwareIsoDateTimeFilter(field_name="measured_at", lookup_expr="gte")
     measured_before = AwareIsoDateTimeFilter(field_name="measured_at", lookup_expr="lt")
 
@@ -24,7 +24,7 @@ class ReadingFilter(django_filters.FilterSet):
         fields = ["method", "measured_after", "measured_before"]
 
 
-class ObservationFilter(django_filters.FilterSet):
+class ObservationFilter(StrictFilterSet):
     observed_after = AwareIsoDateTimeFilter(field_name="observed_at", lookup_expr="gte")
     observed_before = AwareIsoDateTimeFilter(field_name="observed_at", lookup_expr="lt")
 

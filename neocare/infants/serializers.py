@@ -180,7 +180,9 @@ class UnitField(serializers.ChoiceField):
         super().__init__(choices=Reading.UnitSent.choices, **kwargs)
 
     def to_internal_value(self, data):
-        return super().to_internal_value(self.ALIASES.get(data, data))
+        if isinstance(data, str):
+            data = self.ALIASES.get(data, data)
+        return super().to_internal_value(data)
 
 
 class ReadingSerializer(StrictModelSerializer):
@@ -345,13 +347,24 @@ class SyncObservationSerializer(ObservationSerializer):
         pass
 
 
-class SyncRequestSerializer(StrictSerializer):
-    """Only the envelope is checked here; each record is validated on its own."""
+@extend_schema_field(SyncReadingSerializer(many=True))
+class SyncReadingRecords(serializers.ListField):
+    """Readings as sent; each is validated on its own, so the envelope takes any objects."""
 
-    readings = serializers.ListField(child=serializers.DictField(), required=False, default=list)
-    observations = serializers.ListField(
-        child=serializers.DictField(), required=False, default=list
-    )
+    child = serializers.DictField()
+
+
+@extend_schema_field(SyncObservationSerializer(many=True))
+class SyncObservationRecords(serializers.ListField):
+    child = serializers.DictField()
+
+
+class SyncRequestSerializer(StrictSerializer):
+    """Only the envelope is checked here; each record is validated on its own. A record is what
+    POST /infants/{id}/readings/ (or observations/) takes, plus the infant's `infant` id."""
+
+    readings = SyncReadingRecords(required=False, default=list)
+    observations = SyncObservationRecords(required=False, default=list)
 
     def validate(self, attrs):
         total = len(attrs["readings"]) + len(attrs["observations"])
@@ -365,6 +378,31 @@ class SyncRequestSerializer(StrictSerializer):
                 }
             )
         return attrs
+
+
+class SyncResultSerializer(serializers.Serializer):
+    """What became of one record of a sync, in the order sent."""
+
+    idempotency_key = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=[
+            ("created", "created"),
+            ("duplicate", "already stored (sent before with this key)"),
+            ("invalid", "not stored; see errors"),
+        ]
+    )
+    id = serializers.UUIDField(required=False, help_text="The stored record (not when invalid).")
+    assessment = AssessmentSerializer(
+        required=False, allow_null=True, help_text="The record's assessment (not when invalid)."
+    )
+    errors = serializers.DictField(
+        required=False, help_text="Field name → messages, as a 400 answers (only when invalid)."
+    )
+
+
+class SyncResponseSerializer(serializers.Serializer):
+    readings = SyncResultSerializer(many=True)
+    observations = SyncResultSerializer(many=True)
 
 
 class ClinicianThresholdSerializer(StrictModelSerializer):

@@ -8,15 +8,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from neocare.api_schema import error_response, idempotent_write
 from neocare.audit.services import audit_list, audit_view
 from neocare.infants import services
 from neocare.infants.assessments import assessment_latest, assessment_unrecorded
 from neocare.infants.filters import InfantFilter, ObservationFilter, ReadingFilter
-from neocare.infants.models import Channel, Infant
+from neocare.infants.models import Channel, Infant, Observation, Reading
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.serializers import (
     AssessmentSerializer,
@@ -31,6 +31,7 @@ from neocare.infants.serializers import (
     SyncObservationSerializer,
     SyncReadingSerializer,
     SyncRequestSerializer,
+    SyncResponseSerializer,
     assessment_of,
 )
 from neocare.infants.services import IdempotencyConflict
@@ -111,17 +112,23 @@ class InfantViewSet(
             by=self.request.user, **serializer.validated_data
         )
 
-    def _history(self, request, infant, records, serializer_class, filterset_class, name):
-        filters = filterset_class(request.query_params, queryset=records, request=request)
-        if not filters.is_valid():  # as the filter backend does for lists: a 400, not all rows
-            raise DRFValidationError(filters.errors)
-        records = filters.qs
-        page = self.paginate_queryset(records)
+    def _history(self, infant, records, serializer_class, name):
+        # The action's filterset_class; an invalid filter is a 400, never all rows.
+        page = self.paginate_queryset(self.filter_queryset(records))
         self._audit_view(infant, name)
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
-    @extend_schema(request=ReadingSerializer, responses=ReadingSerializer)
-    @action(detail=True, methods=["get", "post"], serializer_class=ReadingSerializer)
+    @extend_schema(methods=["GET"], responses=ReadingSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ReadingSerializer, responses=idempotent_write(ReadingSerializer)
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ReadingSerializer,
+        filterset_class=ReadingFilter,
+        queryset=Reading.objects.none(),  # the filters' model, for the schema only
+    )
     def readings(self, request, id=None):
         """GET: the infant's readings in time order. POST: record one (idempotent by key)."""
         infant = self.get_object()
@@ -129,9 +136,7 @@ class InfantViewSet(
             records = infant.readings.select_related("infant", "entered_by", "assessment").order_by(
                 "measured_at", "id"
             )
-            return self._history(
-                request, infant, records, ReadingSerializer, ReadingFilter, "readings"
-            )
+            return self._history(infant, records, ReadingSerializer, "readings")
         serializer = ReadingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = _write_reading(
@@ -142,8 +147,19 @@ class InfantViewSet(
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
-    @extend_schema(request=ObservationSerializer, responses=ObservationSerializer)
-    @action(detail=True, methods=["get", "post"], serializer_class=ObservationSerializer)
+    @extend_schema(methods=["GET"], responses=ObservationSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ObservationSerializer,
+        responses=idempotent_write(ObservationSerializer),
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ObservationSerializer,
+        filterset_class=ObservationFilter,
+        queryset=Observation.objects.none(),  # the filters' model, for the schema only
+    )
     def observations(self, request, id=None):
         """GET: the infant's observations in time order. POST: record one (idempotent by key)."""
         infant = self.get_object()
@@ -151,9 +167,7 @@ class InfantViewSet(
             records = infant.observations.select_related("infant", "assessment").order_by(
                 "observed_at", "id"
             )
-            return self._history(
-                request, infant, records, ObservationSerializer, ObservationFilter, "observations"
-            )
+            return self._history(infant, records, ObservationSerializer, "observations")
         serializer = ObservationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = _write_observation(
@@ -164,8 +178,19 @@ class InfantViewSet(
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
-    @extend_schema(request=GuardianLinkSerializer, responses=GuardianshipSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=GuardianLinkSerializer)
+    @extend_schema(methods=["GET"], responses=GuardianshipSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=GuardianLinkSerializer,
+        responses={201: GuardianshipSerializer(many=True)},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=GuardianLinkSerializer,
+        pagination_class=None,  # a handful of guardians: the whole list, no pages
+        filterset_class=None,
+    )
     def guardians(self, request, id=None):
         """GET: the infant's guardians and their consent. POST: link a guardian (clinicians)."""
         infant = self.get_object()
@@ -181,8 +206,19 @@ class InfantViewSet(
             status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
         )
 
-    @extend_schema(request=ClinicianThresholdSerializer, responses=ClinicianThresholdSerializer)
-    @action(detail=True, methods=["get", "post"], serializer_class=ClinicianThresholdSerializer)
+    @extend_schema(methods=["GET"], responses=ClinicianThresholdSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ClinicianThresholdSerializer,
+        responses={201: ClinicianThresholdSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ClinicianThresholdSerializer,
+        pagination_class=None,
+        filterset_class=None,
+    )
     def thresholds(self, request, id=None):
         """GET: thresholds clinicians set for this infant, newest first. POST: a paediatrician or
         district doctor sets them (infants below 35 weeks only; AAP 2022 covers the rest)."""
@@ -206,8 +242,17 @@ class InfantViewSet(
             ClinicianThresholdSerializer(threshold).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=PhototherapySerializer, responses=PhototherapySerializer)
-    @action(detail=True, methods=["get", "post"], serializer_class=PhototherapySerializer)
+    @extend_schema(methods=["GET"], responses=PhototherapySerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=PhototherapySerializer, responses={201: PhototherapySerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=PhototherapySerializer,
+        pagination_class=None,
+        filterset_class=None,
+    )
     def phototherapy(self, request, id=None):
         """GET: the infant's courses of phototherapy. POST: a paediatrician records one (its
         start, and its end when known: the end starts the rebound follow-up)."""
@@ -249,6 +294,7 @@ class InfantViewSet(
 def _record_one(user: User, serializer_class, record: dict, write) -> dict:
     """Validate and write one record of a batch; its failure is its own."""
     key = record.get("idempotency_key") if isinstance(record, dict) else None
+    key = key if isinstance(key, str) else None  # echoed back only as the text it should be
     serializer = serializer_class(data=record)
     if not serializer.is_valid():
         return {"idempotency_key": key, "status": "invalid", "errors": serializer.errors}
@@ -288,7 +334,7 @@ class SyncView(APIView):
     batch answers "duplicate" for what already arrived.
     """
 
-    @extend_schema(request=SyncRequestSerializer, responses=None)
+    @extend_schema(request=SyncRequestSerializer, responses=SyncResponseSerializer)
     def post(self, request):
         envelope = SyncRequestSerializer(data=request.data)
         envelope.is_valid(raise_exception=True)
@@ -317,7 +363,10 @@ class SyncView(APIView):
 class BreakGlassView(APIView):
     """A paediatrician opens an infant outside their scope, with a written reason (audited)."""
 
-    @extend_schema(request=BreakGlassSerializer, responses=BreakGlassSerializer)
+    @extend_schema(
+        request=BreakGlassSerializer,
+        responses={200: BreakGlassSerializer, 404: error_response("NotFound")},
+    )
     def post(self, request):
         serializer = BreakGlassSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

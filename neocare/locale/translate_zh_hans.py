@@ -388,6 +388,10 @@ ZH_HANS = {
     "Code from your authenticator app (or a recovery code)": "验证器应用的验证码（或恢复码）",
     "This code is not right. Check the time on your phone.": "验证码不正确。请检查手机的时间设置。",
     "Give the code from your authenticator app.": "请填写验证器应用的验证码。",
+    "Server error; please try again later.": "服务器出错，请稍后再试。",
+    "Not a valid string.": "不是有效的文本。",
+    "Give a value, or leave this filter out.": "请填写取值，或不使用此筛选条件。",
+    "Unknown filter.": "未知的筛选条件。",
 }
 
 

@@ -7,6 +7,7 @@ constant time); no user session or token applies.
 import hmac
 
 from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from neocare.api import StrictSerializer
+from neocare.api_schema import error_response
 from neocare.messaging.services import delivery_receipt, inbound_reply
 
 
@@ -40,9 +42,25 @@ class InboundSerializer(StrictSerializer):
     text = serializers.CharField(max_length=500, allow_blank=True)
 
 
+SECRET_HEADER = OpenApiParameter(
+    "X-NeoCare-Webhook-Secret",
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The secret shared with the SMS provider (SMS_WEBHOOK_SECRET).",
+)
+
+
 class DeliveryWebhook(_Webhook):
     serializer_class = DeliverySerializer
 
+    @extend_schema(
+        parameters=[SECRET_HEADER],
+        responses={
+            200: inline_serializer("DeliveryReceipt", {"status": serializers.CharField()}),
+            403: error_response("WebhookForbidden"),
+            404: error_response("NotFound"),
+        },
+    )
     def post(self, request):
         form = DeliverySerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -60,6 +78,13 @@ class DeliveryWebhook(_Webhook):
 class InboundWebhook(_Webhook):
     serializer_class = InboundSerializer
 
+    @extend_schema(
+        parameters=[SECRET_HEADER],
+        responses={
+            200: inline_serializer("InboundReply", {"opted_out": serializers.BooleanField()}),
+            403: error_response("WebhookForbidden"),
+        },
+    )
     def post(self, request):
         form = InboundSerializer(data=request.data)
         form.is_valid(raise_exception=True)

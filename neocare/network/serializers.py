@@ -24,9 +24,12 @@ class FacilitySerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    facility = FacilitySerializer(read_only=True)
-    region = serializers.CharField(source="region.name", read_only=True, default=None)
-    phone_number = serializers.CharField(read_only=True)
+    # Parents belong to no facility; only health administrators have a region.
+    facility = FacilitySerializer(read_only=True, allow_null=True)
+    region = serializers.CharField(
+        source="region.name", read_only=True, allow_null=True, default=None
+    )
+    phone_number = serializers.CharField(read_only=True, allow_null=True)  # parents only
 
     class Meta:
         model = User

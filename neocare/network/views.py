@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from neocare.api import BoundedJSONParser
+from neocare.network.filters import FacilityFilter
 from neocare.network.models import Facility, User
 from neocare.network.serializers import FacilitySerializer, MeSerializer
 from neocare.network.two_factor import needs_second_factor, verify
@@ -32,15 +33,22 @@ class FacilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     serializer_class = FacilitySerializer
     queryset = Facility.objects.select_related("district").order_by("name", "id")
-    filterset_fields = {"tier": ["exact"]}
+    filterset_class = FacilityFilter
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     lookup_value_converter = "uuid"
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        district = self.request.query_params.get("district")
-        return queryset.filter(district__public_id=district) if district else queryset
+
+class SignInSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "Accounts in TWO_FACTOR_ROLES (district doctors, paediatricians, administrators) "
+            "and superusers: the 6-digit code of their authenticator app, or a recovery code."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -61,18 +69,19 @@ class TokenView(knox_views.LoginView):
     parser_classes = (parsers.FormParser, parsers.MultiPartParser, BoundedJSONParser)
     throttle_scope = "sign_in"
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
+    @extend_schema(request=SignInSerializer, responses=TokenSerializer)
     def post(self, request, format=None):
         credentials = {"username": request.data.get("username", "")}
         if AxesProxyHandler.is_locked(request, credentials):
             return _locked_out()
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = SignInSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             if AxesProxyHandler.is_locked(request, credentials):
                 return _locked_out()
             raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
-        if needs_second_factor(user) and verify(user, request.data.get("otp", "")) is None:
+        code = serializer.validated_data.get("otp", "")
+        if needs_second_factor(user) and verify(user, code) is None:
             # Accounts that see many records sign in with a code from their authenticator.
             raise ValidationError({"otp": [_("Give the code from your authenticator app.")]})
         request.user = user

@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from neocare.api_schema import idempotent_write
 from neocare.audit.services import audit_view
 from neocare.infants.selectors import infants_visible_to
 from neocare.photos.serializers import PhotoSerializer, PhotoUploadSerializer
@@ -31,7 +32,7 @@ class PhotoListView(APIView):
         photos = infant.photos.order_by("-taken_at", "id")
         return Response(PhotoSerializer(photos, many=True).data)
 
-    @extend_schema(request=PhotoUploadSerializer, responses=PhotoSerializer)
+    @extend_schema(request=PhotoUploadSerializer, responses=idempotent_write(PhotoSerializer))
     def post(self, request, id):
         infant = _infant(request, id)
         form = PhotoUploadSerializer(data=request.data)
