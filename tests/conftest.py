@@ -6,15 +6,20 @@ Region R1 holds districts A and B; region R2 holds district C.
 Personas (role → in scope of `ours`) and strangers (same role, in scope of neither or `theirs`).
 """
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from PIL import Image
 from rest_framework.test import APIClient
 
+from neocare.alerts.models import Alert
+from neocare.alerts.services import referral_create
 from neocare.infants.models import Infant
 from neocare.network.models import Facility, User
+from neocare.photos.services import photo_record
 from risk_model import model as risk_model
 from risk_model import photo
 from tests.factories import (
@@ -26,6 +31,7 @@ from tests.factories import (
     guardian,
     link,
 )
+from tests.helpers import make_term_infant_born_50h_ago, post_reading
 
 
 def pytest_collection_modifyitems(config, items):
@@ -136,6 +142,29 @@ def world(db) -> World:
     return World(
         ours, theirs, centre_a1, centre_a2, centre_b1, hospital_a, hospital_c, personas, strangers
     )
+
+
+@pytest.fixture
+def record(world, client_for, settings, tmp_path):
+    """`ours` with an urgent reading (an alert), a referral to hospital A and a stored photo."""
+    settings.PHOTO_STORAGE_DIR = tmp_path / "photos"
+    infant = make_term_infant_born_50h_ago(world.ours)
+    post_reading(client_for(world.personas["guardian"]), infant, value="16.0", key="audit-read-1")
+    referral = referral_create(
+        infant=infant, by=world.personas["community_doctor"], hospital=world.hospital_a
+    )
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (220, 190, 150)).save(out, format="JPEG")
+    photo = photo_record(
+        infant=infant,
+        uploaded_by=world.personas["guardian"],
+        data=out.getvalue(),
+        taken_at=infant.birth_at,
+        body_site="forehead",
+        card_rect={"x": 0.2, "y": 0.2, "w": 0.6, "h": 0.6},
+        idempotency_key="audit-photo-1",
+    ).record
+    return infant, Alert.objects.get(infant=infant), referral, photo
 
 
 @pytest.fixture

@@ -130,6 +130,7 @@ def test_doctors_in_scope_acknowledge_and_resolve_with_an_outcome(world, client_
 
     assert acknowledged.status_code == 200
     assert acknowledged.json()["acknowledged_by"] == str(world.personas[who].public_id)
+    assert acknowledged.json()["outcome"] is None  # not "", which no enum value is
     assert missing_note.status_code == 400 and "note" in missing_note.json()
     assert resolved.json()["status"] == "resolved"
     assert resolved.json()["outcome"] == "measured_fine"
@@ -227,6 +228,8 @@ def test_paediatricians_move_a_referral_forward_to_the_treatment_given(world, cl
     ]
 
     assert [s.status_code for s in steps] == [200, 200, 400, 400, 200, 400]
+    assert steps[0].json()["treatment"] is None  # no treatment yet: null, not ""
+    assert steps[4].json()["treatment"] == "phototherapy"
     assert "phototherapy_started_at" in steps[3].json()
     referral.refresh_from_db()
     assert (referral.status, referral.treatment) == ("treated", "phototherapy")

@@ -102,3 +102,100 @@ def test_real_offsets_are_accepted(world, parent):
     kiribati = parent.get("/api/v1/infants/?born_after=2026-11-01T00:00:00%2B14:00")
 
     assert (response.status_code, kiribati.status_code) == (200, 200)
+
+
+# --- Found by schemathesis (tests/api/test_schema_conformance.py), kept as plain reproductions --
+def test_a_unit_that_is_not_text_is_a_field_error_not_a_500(world, parent):
+    reading = {
+        "method": "tcb_home",
+        "value": "9.0",
+        "unit": {},
+        "measured_at": timezone.now().isoformat(),
+        "idempotency_key": "unit-object-1",
+    }
+    nested = parent.post(
+        f"/api/v1/infants/{world.ours.public_id}/readings/", reading, format="json"
+    )
+    batch = parent.post(
+        "/api/v1/sync/",
+        {"readings": [{**reading, "infant": str(world.ours.public_id)}]},
+        format="json",
+    )
+
+    assert nested.status_code == 400 and "unit" in nested.json()
+    assert batch.status_code == 200
+    assert batch.json()["readings"][0]["status"] == "invalid"
+    assert "unit" in batch.json()["readings"][0]["errors"]
+    assert not Reading.objects.exists()
+
+
+def test_an_impossible_time_of_day_is_a_field_error(world, parent):
+    response = parent.post(
+        f"/api/v1/infants/{world.ours.public_id}/observations/",
+        {"observed_at": "2026-11-30T12:99:00Z", "idempotency_key": "minute-99-1"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "observed_at" in response.json()
+
+
+@pytest.mark.parametrize("query", ["status=", "status=closed"])
+def test_an_alert_status_filter_must_name_a_status(world, client_for, query):
+    doctor = client_for(world.personas["community_doctor"])
+
+    response = doctor.get(f"/api/v1/alerts/?{query}")
+
+    assert response.status_code == 400
+    assert "status" in response.json()
+
+
+def test_a_blank_filter_is_refused_rather_than_ignored(world, client_for):
+    district = client_for(world.personas["district_doctor"])
+
+    response = district.get("/api/v1/audit-events/?infant=")
+
+    assert response.status_code == 400
+    assert "infant" in response.json()
+
+
+def test_a_misspelt_filter_is_refused_rather_than_ignored(world, parent):
+    base = f"/api/v1/infants/{world.ours.public_id}/readings/"
+
+    typo = parent.get(f"{base}?measured_afer=2026-11-01T00:00:00Z")
+    nameless = parent.get(f"{base}?=null")
+
+    assert typo.status_code == 400
+    assert typo.json() == {"measured_afer": ["Unknown filter."]}
+    assert nameless.status_code == 400
+    assert parent.get(f"{base}?page=1&measured_after=2026-11-01T00:00:00Z").status_code == 200
+
+
+def test_a_blank_page_number_is_not_the_first_page(world, parent):
+    assert parent.get("/api/v1/infants/?page=").status_code == 404
+    assert parent.get("/api/v1/infants/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/infants/null,null/", "/api/v1/alerts/0.5/refer/", "/api/v1/referrals/x/"]
+)
+def test_an_id_that_is_not_a_uuid_is_a_json_404(parent, path):
+    response = parent.get(path) if "refer/" not in path else parent.post(path, {}, format="json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_number_where_text_is_expected_is_refused(settings):
+    webhook = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+    response = webhook.post(
+        "/api/v1/sms/inbound/",
+        {"phone": 0, "text": ""},
+        format="json",
+        HTTP_X_NEOCARE_WEBHOOK_SECRET=settings.SMS_WEBHOOK_SECRET,
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"phone": ["Not a valid string."]}

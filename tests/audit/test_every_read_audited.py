@@ -1,42 +1,14 @@
 """Issue #13: every read of an identifiable record leaves an audit row — on every API endpoint
 and console page, for every role. A role that cannot see the record gets 404 and leaves none."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from PIL import Image
 
-from neocare.alerts.models import Alert, Referral
-from neocare.alerts.services import referral_create
+from neocare.alerts.models import Referral
 from neocare.audit.models import AuditEvent
-from neocare.photos.services import photo_record
-from tests.helpers import browser_for, make_term_infant_born_50h_ago, post_reading
+from tests.helpers import browser_for
 
 ROLES = ["guardian", "community_doctor", "district_doctor", "paediatrician", "health_admin"]
-
-
-@pytest.fixture
-def record(world, client_for, settings, tmp_path):
-    """`ours` with an urgent reading (an alert), a referral to hospital A and a stored photo."""
-    settings.PHOTO_STORAGE_DIR = tmp_path / "photos"
-    infant = make_term_infant_born_50h_ago(world.ours)
-    post_reading(client_for(world.personas["guardian"]), infant, value="16.0", key="audit-read-1")
-    referral = referral_create(
-        infant=infant, by=world.personas["community_doctor"], hospital=world.hospital_a
-    )
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (220, 190, 150)).save(out, format="JPEG")
-    photo = photo_record(
-        infant=infant,
-        uploaded_by=world.personas["guardian"],
-        data=out.getvalue(),
-        taken_at=infant.birth_at,
-        body_site="forehead",
-        card_rect={"x": 0.2, "y": 0.2, "w": 0.6, "h": 0.6},
-        idempotency_key="audit-photo-1",
-    ).record
-    return infant, Alert.objects.get(infant=infant), referral, photo
 
 
 def api_reads(infant, alert, referral, photo) -> list[str]:
