@@ -20,7 +20,6 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from neocare.infants.services import IdempotencyConflict
 
@@ -28,6 +27,11 @@ from neocare.infants.services import IdempotencyConflict
 def exception_handler(exc, context):
     """Map service errors to HTTP: field errors → 400, key reuse → 409, oversized body → 413;
     the rest as DRF does."""
+    # Not at the top: DRF's settings name classes of this module, and importing its views
+    # first would resolve those settings while this module is half loaded (a process whose
+    # first DRF step is a system check, e.g. celery beat, would fail to start).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
