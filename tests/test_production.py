@@ -53,3 +53,15 @@ def test_console_pages_carry_a_csp_whose_nonce_is_the_stylesheets(world):
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert f'<style nonce="{nonce}">' in page.content.decode()
     assert "<script" not in page.content.decode()  # nothing inline to allow
+
+
+def test_only_the_api_docs_pages_allow_inline_styles(world):
+    client = browser_for(world.personas["community_doctor"])
+
+    console = client.get(reverse("console:triage"))["Content-Security-Policy"]
+    docs = [client.get(path)["Content-Security-Policy"] for path in ("/api/docs/", "/api/redoc/")]
+
+    assert "unsafe-inline" not in console.split("style-src-elem")[1].split(";")[0]
+    for policy in docs:
+        assert "style-src-elem 'self' 'unsafe-inline'" in policy
+        assert "script-src 'self';" in policy + ";"  # scripts stay ours only
