@@ -2,7 +2,7 @@
 #   make run   — set up, migrate the embedded SQLite database, train the risk model and the photo
 #                estimator if there are none (about a minute, once), load demo data, start API +
 #                worker
-#   make test  — set up (Python packages, Debian's chromium for the browser tests) and run the
+#   make test  — set up (Python packages, Debian's chromium and axe-core for the browser tests) and run the
 #                test suite (SQLite by default; DATABASE_URL for PostgreSQL)
 
 PYTHON ?= python3.11
@@ -16,6 +16,11 @@ INSTALLED := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The referral letter's PDF is drawn by WeasyPrint, which needs Pango and a Chinese font on the
+# machine (not in the venv); installed only where either is missing.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-zenhei
+PDF_STAMP := $(VENV)/.pdf-packages-stamp
+
 $(INSTALLED): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +28,7 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(INSTALLED)
 
-run: $(INSTALLED)
+run: $(INSTALLED) $(PDF_STAMP)
 	mkdir -p var/broker
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py train_risk_model --if-missing
@@ -32,15 +37,35 @@ run: $(INSTALLED)
 	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 $(CHROMIUM):
-	@echo "installing Debian's chromium (and a Chinese font) for the browser tests"
+	@echo "installing Debian's chromium (and Pango and a Chinese font) for the browser tests"
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-zenhei
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium $(PDF_PACKAGES)
 
-test: $(INSTALLED) $(CHROMIUM)
+$(PDF_STAMP):
+	@if [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || \
+	    ! ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1; then \
+		echo "installing Pango and a Chinese font for the referral letter's PDF"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES); \
+	fi
+	mkdir -p $(VENV) && touch $@
+
+# axe-core for the accessibility tests, from the npm registry, pinned with its hash in
+# package-lock.json.
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(INSTALLED) $(CHROMIUM) $(PDF_STAMP) $(AXE)
 	$(BIN)/pytest
 
 # Re-take docs/screenshots/ (the README shows them) with the browser test's own story.
-screenshots: $(INSTALLED) $(CHROMIUM)
+screenshots: $(INSTALLED) $(CHROMIUM) $(PDF_STAMP) $(AXE)
 	NEOCARE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser
 
 # Rewrite docs/scenarios.md from the scenario replays (tests/scenarios/) after an intended change
@@ -62,4 +87,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/photo_analysis.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -9,6 +9,7 @@ about 2 %, half of those referred, reminders); each page is requested in process
 Django's test client, 10 times, and the median and max are printed with the query count.
 """
 
+import json
 import os
 import statistics
 import subprocess
@@ -42,11 +43,14 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from neocare.alerts.models import Alert, Referral  # noqa: E402
 from neocare.infants.models import Assessment, Infant, Reading  # noqa: E402
 from neocare.messaging.models import Reminder  # noqa: E402
 from neocare.network.models import District, Facility, Region, User  # noqa: E402
+from neocare.network.two_factor import needs_second_factor  # noqa: E402
 
 call_command("migrate", verbosity=0)
 NOW = timezone.now()
@@ -192,11 +196,22 @@ def pages() -> list[tuple[str, str]]:
     ]
 
 
+def signed_in(user) -> Client:
+    """A console session, past the second factor for the accounts that need one."""
+    client = Client()
+    client.force_login(user)
+    if needs_second_factor(user):
+        device = TOTPDevice.objects.get_or_create(user=user, name="bench")[0]
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 def measure() -> dict:
     figures = {}
     for role, url in pages():
-        client = Client()
-        client.force_login(users[role])
+        client = signed_in(users[role])
         client.get(url)  # warm
         samples = []
         for _ in range(RUNS):
@@ -231,6 +246,52 @@ def main():
             for r in results
         )
         print(f"{label:34s}{cells}")
+    record_page_against_baseline()
+
+
+# Issue #14: the record page (summary, grouped timeline, chart in µmol/L) must stay within 1.2×
+# of the record page before it, at 100,000 infants. Both are timed here on the same data,
+# alternating, the baseline from a git worktree of BENCH_BASELINE_REF.
+BASELINE_REF = os.environ.get("BENCH_BASELINE_REF", "680067b")
+ROUNDS, PER_ROUND = 5, 10
+
+
+def record_page_against_baseline() -> None:
+    baseline = Path("/tmp/neocare-bench-baseline")
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)],
+        capture_output=True,
+    )
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(baseline), BASELINE_REF],
+        check=True,
+        capture_output=True,
+    )
+    samples = {"baseline": [], "now": []}
+    try:
+        for _ in range(ROUNDS):
+            for name, tree in (("baseline", baseline), ("now", ROOT)):
+                out = subprocess.run(
+                    [sys.executable, str(ROOT / "bench/record_page_probe.py"), str(PER_ROUND)],
+                    env={**os.environ, "PYTHONPATH": str(tree)},
+                    cwd=tree,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                samples[name] += json.loads(out.stdout.strip().splitlines()[-1])["samples_ms"]
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)],
+            capture_output=True,
+        )
+    medians = {k: statistics.median(v) for k, v in samples.items()}
+    print(
+        f"\nrecord page at {SIZES[-1]:,} infants, {ROUNDS}×{PER_ROUND} requests each, "
+        f"alternating: before issue #14 ({BASELINE_REF}) {medians['baseline']:.1f} ms median, "
+        f"now {medians['now']:.1f} ms — ratio {medians['now'] / medians['baseline']:.2f} "
+        f"(target ≤ 1.20)"
+    )
 
 
 if __name__ == "__main__":

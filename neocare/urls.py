@@ -1,6 +1,7 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
@@ -69,6 +70,8 @@ urlpatterns = [
     path("health/ready/", ops_views.ready, name="health-ready"),
     path("metrics", ops_views.metrics, name="metrics"),
     path("", RedirectView.as_view(pattern_name="console:home"), name="root"),
+    # Browsers ask for /favicon.ico on pages that name none (the API docs).
+    path("favicon.ico", RedirectView.as_view(url=static("console/favicon.svg"), permanent=True)),
     path("console/", include("neocare.console.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch (set_language)
     path("api/v1/", include(api_v1)),

@@ -58,8 +58,9 @@ def at_once(call, copies: int = 4) -> list:
     return results
 
 
-def browser_for(user):
-    """A Django test client signed in as `user` (a console session), asking for English — past
+def browser_for(user, language="en"):
+    """A Django test client signed in as `user` (a console session), asking for English (or
+    `language`) — past
     the second factor for the accounts that need one (tests/network/test_two_factor.py covers
     the step itself)."""
     from django.test import Client
@@ -67,7 +68,7 @@ def browser_for(user):
 
     from neocare.network.two_factor import needs_second_factor
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     if needs_second_factor(user):
         session = client.session

@@ -10,16 +10,18 @@ Totals are computed from the full data, so the region's number is the same on ev
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from neocare.alerts.models import ACTIVE as ACTIVE_ALERTS
 from neocare.alerts.models import Alert, Referral
-from neocare.infants.models import Assessment, Infant, Reading
+from neocare.infants.models import ActionLevel, Assessment, Infant, Reading
 from neocare.messaging.models import Reminder
 from neocare.network.models import District, Facility
 
@@ -98,18 +100,46 @@ def district_overview(district: District, *, now: datetime | None = None) -> lis
 
 
 # --- Regional dashboard (administrators) --------------------------------------------------------
+# Column headers in the page's language; the machine names stay stable (the CSV's second
+# header row, docs/dashboard.md).
+COLUMN_LABELS = {
+    "district": gettext_lazy("district"),
+    "date": gettext_lazy("date"),
+    "enrolled_infants": gettext_lazy("enrolled infants"),
+    "readings": gettext_lazy("readings"),
+    "infants_measured": gettext_lazy("infants measured"),
+    "infants_at_or_above_phototherapy": gettext_lazy("infants at/above phototherapy threshold"),
+    "share_at_or_above_phototherapy": gettext_lazy("share reaching the threshold"),
+    **{code: ActionLevel.from_code(code).label for code in SEVERITIES},
+    "median_minutes_to_acknowledge": gettext_lazy("median minutes to acknowledge"),
+    "p90_minutes_to_acknowledge": gettext_lazy("90th percentile minutes"),
+    "referrals": gettext_lazy("referrals"),
+    **{code: Referral.Treatment(code).label for code in TREATMENTS},
+}
+
+
 @dataclass
 class Table:
     """One published table: header, one row per district, a total row; every cell already
-    suppressed. `csv_rows()` is exactly what the page shows."""
+    suppressed. `csv_rows()` is exactly what the page shows, with the machine names as a second
+    header row."""
 
     name: str
-    columns: list[str]
+    columns: list[str]  # machine names
     rows: list[list] = field(default_factory=list)
     total: list | None = None
 
+    @property
+    def labels(self) -> list[str]:
+        return [str(COLUMN_LABELS[c]) for c in self.columns]
+
     def csv_rows(self) -> list[list]:
-        return [self.columns, *self.rows, *([self.total] if self.total else [])]
+        body = [*self.rows, *([self.total] if self.total else [])]
+        return [
+            self.labels,
+            self.columns,
+            *([c.isoformat() if isinstance(c, date) else c for c in row] for row in body),
+        ]
 
 
 def _suppress_count(n: int) -> int | str:
@@ -198,6 +228,7 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
         return sum(v for k, v in values.items() if k[1:] == extra)
 
     names = [d.name for d in districts]
+    region_total = _("whole region")
 
     # Activity: counts, then the share (suppressed where either part is small).
     raw = [
@@ -214,23 +245,28 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
         "activity",
         [
             "district",
-            "enrolled infants",
+            "enrolled_infants",
             "readings",
-            "infants measured",
-            "infants at/above phototherapy threshold",
-            "share reaching the threshold",
+            "infants_measured",
+            "infants_at_or_above_phototherapy",
+            "share_at_or_above_phototherapy",
         ],
     )
     for name, r, s in zip(names, raw, shown, strict=True):
         activity.rows.append([name, *s, _share(r[3], r[2])])
     totals = [sum(r[j] for r in raw) for j in range(4)]
-    activity.total = ["region", *map(_suppress_count, totals), _share(totals[3], totals[2])]
+    activity.total = [region_total, *map(_suppress_count, totals), _share(totals[3], totals[2])]
 
     raw = [[by_severity.get((d, s), 0) for s in SEVERITIES] for d in ids]
     shown = _suppress_columns(raw)
     alerts_table = Table(
         "alerts",
-        ["district", *SEVERITIES, "median minutes to acknowledge", "90th percentile minutes"],
+        [
+            "district",
+            *SEVERITIES,
+            "median_minutes_to_acknowledge",
+            "p90_minutes_to_acknowledge",
+        ],
     )
     everyone: list[float] = []
     for name, d, s in zip(names, ids, shown, strict=True):
@@ -238,7 +274,7 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
         everyone += minutes
         alerts_table.rows.append([name, *s, *_times(minutes)])
     alerts_table.total = [
-        "region",
+        region_total,
         *(_suppress_count(total(by_severity, s)) for s in SEVERITIES),
         *_times(everyone),
     ]
@@ -254,7 +290,7 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
     for name, s in zip(names, shown, strict=True):
         referrals_table.rows.append([name, *s])
     referrals_table.total = [
-        "region",
+        region_total,
         _suppress_count(sum(referrals.values())),
         *(_suppress_count(total(referrals, t)) for t in TREATMENTS),
     ]
@@ -266,42 +302,6 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
         .annotate(n=Count("id"))
         .order_by("day")
     ):
-        per_day.rows.append([row["day"].isoformat(), _suppress_count(row["n"])])
-    per_day.total = ["total", _suppress_count(sum(reading_counts.values()))]
+        per_day.rows.append([row["day"], _suppress_count(row["n"])])
+    per_day.total = [region_total, _suppress_count(sum(reading_counts.values()))]
     return {t.name: t for t in (activity, alerts_table, referrals_table, per_day)}
-
-
-def dashboard_charts(tables: dict[str, Table]) -> dict[str, str]:
-    """Charts of the published (already suppressed) numbers only: a suppressed cell is left
-    out, never drawn from the hidden value."""
-    from django.utils.translation import gettext as _
-    from matplotlib.figure import Figure
-
-    from neocare.console.chart import svg
-
-    charts = {}
-    days = [(row[0], row[1]) for row in tables["readings_per_day"].rows if isinstance(row[1], int)]
-    figure = Figure(figsize=(8, 2.6), dpi=100)
-    ax = figure.add_subplot()
-    positions = range(len(days))
-    ax.bar(positions, [n for _d, n in days], color="#1f4e9c")
-    ax.set_xticks(positions, [d for d, _n in days])
-    ax.set_ylabel(_("readings"))
-    ax.set_title(_("Readings per day"), fontsize=10)
-    ax.tick_params(axis="x", labelrotation=60, labelsize=7)
-    charts["readings_per_day"] = svg(figure)
-
-    alerts = tables["alerts"]
-    figure = Figure(figsize=(8, 2.6), dpi=100)
-    ax = figure.add_subplot()
-    names = [row[0] for row in alerts.rows]
-    bottom = [0] * len(names)
-    colours = {"doctor_review": "#e0a800", "urgent_referral": "#c05800", "emergency": "#b00020"}
-    for j, severity in enumerate(SEVERITIES, start=1):
-        values = [row[j] if isinstance(row[j], int) else 0 for row in alerts.rows]
-        ax.bar(names, values, bottom=bottom, color=colours[severity], label=severity)
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_title(_("Alerts by severity and district (suppressed cells left out)"), fontsize=10)
-    ax.legend(fontsize=7)
-    charts["alerts"] = svg(figure)
-    return charts

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from neocare.console import views
+from neocare.console import letter, views
 
 app_name = "console"
 
@@ -10,9 +10,12 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two-factor"),
+    path("display-unit/", views.display_unit, name="display-unit"),
     path("triage/", views.triage, name="triage"),
     path("alerts/<uuid:alert_id>/acknowledge/", views.alert_acknowledge, name="acknowledge"),
     path("infants/<uuid:infant_id>/", views.infant_record, name="infant"),
+    path("infants/<uuid:infant_id>/referral-letter/", letter.page, name="referral-letter"),
+    path("infants/<uuid:infant_id>/referral-letter.pdf", letter.pdf, name="referral-letter-pdf"),
     path("infants/<uuid:infant_id>/break-glass/", views.break_glass, name="break-glass"),
     path("infants/<uuid:infant_id>/refer/", views.refer, name="refer"),
     path("infants/<uuid:infant_id>/call/", views.record_call, name="call"),

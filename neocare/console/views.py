@@ -17,7 +17,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,13 +32,13 @@ from neocare.alerts import services as alert_services
 from neocare.alerts.models import ACTIVE, Alert, Referral
 from neocare.alerts.selectors import alerts_visible_to, referrals_visible_to
 from neocare.audit.services import audit_list, audit_view
-from neocare.console import stats
-from neocare.console.chart import bilirubin_svg
+from neocare.console import selectors, stats
+from neocare.console.chart import bilirubin_svg, dashboard_charts
+from neocare.console.units import preferred_unit
 from neocare.infants.assessments import assessment_latest
-from neocare.infants.models import ActionLevel, Assessment, Infant
+from neocare.infants.models import ActionLevel, Infant
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.services import break_glass_open
-from neocare.messaging.models import Message
 from neocare.network.models import Facility, User
 from neocare.network.two_factor import (
     confirmed_device,
@@ -49,6 +48,7 @@ from neocare.network.two_factor import (
 )
 from neocare.network.two_factor import verify as two_factor_verify
 from neocare.photos.models import Photo
+from risk_model.units import Unit
 
 Role = User.Role
 DOCTORS = (Role.COMMUNITY_DOCTOR, Role.DISTRICT_DOCTOR)
@@ -154,15 +154,25 @@ def home(request):
     return redirect(HOME[request.user.role])
 
 
+@require_POST
+@login_required
+def display_unit(request):
+    """The bilirubin unit this clinician sees first (kept on the account)."""
+    if request.user.role not in HOME:
+        raise Http404
+    unit = request.POST.get("display_unit", "")
+    if unit not in {u.value for u in Unit}:
+        return HttpResponse(_("Choose µmol/L or mg/dL."), status=400)
+    request.user.display_unit = unit
+    request.user.save(update_fields=["display_unit"])
+    return _back(request, "console:home")
+
+
 def _back(request, fallback: str):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect(fallback)
-
-
-def _latest_assessment():
-    return Assessment.objects.filter(infant=OuterRef("infant")).order_by("-basis_at", "-id")
 
 
 # --- Triage queue ---------------------------------------------------------------------------------
@@ -187,7 +197,10 @@ class TriageFilter(forms.Form):
         ],
     )
     centre = forms.ModelChoiceField(
-        label=gettext_lazy("Centre"), required=False, queryset=Facility.objects.none()
+        label=gettext_lazy("Centre"),
+        required=False,
+        queryset=Facility.objects.none(),
+        empty_label=gettext_lazy("all centres"),
     )
 
 
@@ -198,7 +211,7 @@ def triage(request):
         pk__in=alerts_visible_to(request.user).values("centre")
     ).order_by("name")
     form.fields["centre"].queryset = centres
-    alerts = alerts_visible_to(request.user).filter(status__in=ACTIVE)
+    alerts = alerts_visible_to(request.user)
     if form.is_valid():
         if form.cleaned_data["severity"]:
             alerts = alerts.filter(severity=form.cleaned_data["severity"])
@@ -206,55 +219,9 @@ def triage(request):
             alerts = alerts.filter(status=form.cleaned_data["status"])
         if form.cleaned_data["centre"]:
             alerts = alerts.filter(centre=form.cleaned_data["centre"])
-    alerts = list(
-        alerts.select_related("infant", "centre", "assessment")
-        .annotate(latest_id=Subquery(_latest_assessment().values("id")[:1]))
-        .order_by("-severity_level", "opened_at")[:200]
-    )
-    latest = Assessment.objects.in_bulk([a.latest_id for a in alerts if a.latest_id])
-    now = timezone.now()
-    rows = []
-    for alert in alerts:
-        # What counts now is the infant's newest assessment; the one that opened (or last
-        # raised) the alert is shown beside it when it is another.
-        current = latest.get(alert.latest_id, alert.assessment)
-        rows.append(
-            {
-                "alert": alert,
-                "infant": alert.infant,
-                "age_hours": alert.infant.age_hours_at(now),
-                "current": _queue_facts(current),
-                "opened": None
-                if current.pk == alert.assessment_id
-                else _queue_facts(alert.assessment),
-                "waited_minutes": int((now - alert.raised_at).total_seconds() // 60),
-            }
-        )
+    rows = selectors.triage_rows(alerts)
     audit_list(actor=request.user, infants=[r["infant"] for r in rows], what="console_triage")
     return render(request, "console/triage.html", {"form": form, "rows": rows})
-
-
-def _queue_facts(assessment: Assessment) -> dict:
-    """One assessment as a queue row shows it: its action, the measurement it rests on with the
-    age it was measured at, the gap, and what prompted it when that was not a measurement."""
-    result = assessment.result
-    measurement = result.get("measurement") or {}
-    trigger = result.get("trigger") or {}
-    basis = ""
-    if assessment.photo_id:
-        basis = _("photo estimate")
-    elif trigger and not trigger.get("is_measurement", True):
-        basis = _("visual estimate")
-    elif trigger.get("needs_confirmation"):
-        basis = _("value needs confirmation")
-    return {
-        "assessment": assessment,
-        "value_mg_dl": measurement.get("value_mg_dl"),
-        "value_umol_l": measurement.get("value_umol_l"),
-        "measured_age_hours": measurement.get("age_hours"),
-        "gap": result.get("gap_mg_dl"),
-        "basis": basis,
-    }
 
 
 @require_POST
@@ -286,7 +253,12 @@ class CallForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Alert.Outcome.choices)
+    # No default: the doctor says what happened (an emergency is never "measured again, fine"
+    # by a slip of the mouse).
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=[("", gettext_lazy("— choose what happened —")), *Alert.Outcome.choices],
+    )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=1000)
 
 
@@ -324,28 +296,6 @@ class BreakGlassForm(forms.Form):
     )
 
 
-def _timeline(infant) -> list[dict]:
-    """Everything on the record, newest first: one query per kind, never per row."""
-    events = []
-    for r in infant.readings.all():
-        events.append({"at": r.measured_at, "kind": "reading", "item": r})
-    for a in infant.assessments.all():
-        events.append({"at": a.basis_at, "kind": "assessment", "item": a})
-    for p in infant.photos.all():
-        events.append({"at": p.taken_at, "kind": "photo", "item": p})
-    for o in infant.observations.all():
-        events.append({"at": o.observed_at, "kind": "observation", "item": o})
-    for a in infant.alerts.select_related("acknowledged_by", "resolved_by"):
-        events.append({"at": a.opened_at, "kind": "alert", "item": a})
-    for r in infant.referrals.select_related("hospital"):
-        events.append({"at": r.created_at, "kind": "referral", "item": r})
-    for c in infant.calls.select_related("by"):
-        events.append({"at": c.at, "kind": "call", "item": c})
-    for m in Message.objects.filter(infant=infant).exclude(status=Message.Status.MERGED):
-        events.append({"at": m.created_at, "kind": "message", "item": m})
-    return sorted(events, key=lambda e: e["at"], reverse=True)
-
-
 def _record_or_break_glass(request, infant_id) -> Infant | None:
     infant = infants_visible_to(request.user).filter(public_id=infant_id).first()
     if infant is None and request.user.role != Role.PAEDIATRICIAN:
@@ -367,14 +317,18 @@ def infant_record(request, infant_id):
     audit_view(actor=request.user, infant=infant, what="console_record")
     readings = list(infant.readings.order_by("measured_at"))
     photos = list(infant.photos.filter(status=Photo.Status.USABLE).order_by("taken_at"))
-    active = infant.alerts.filter(status__in=ACTIVE).first()
+    latest = assessment_latest(infant)
+    kinds = {k for k in request.GET.getlist("kind") if k in selectors.KINDS}
     context = {
         "infant": infant,
-        "age_hours": infant.age_hours_at(timezone.now()),
-        "chart": bilirubin_svg(infant, readings, photos),
-        "latest": assessment_latest(infant),
-        "active_alert": active,
-        "timeline": _timeline(infant),
+        "summary": selectors.record_summary(infant, readings, latest),
+        "chart": bilirubin_svg(infant, readings, photos, unit=preferred_unit(request.user)),
+        "latest": latest,
+        "active_alert": infant.alerts.filter(status__in=ACTIVE).first(),
+        "timeline": selectors.record_timeline(infant, kinds),
+        "kinds": selectors.KINDS,
+        "kinds_shown": kinds,
+        "trend_hours": selectors.TREND_HOURS,
         "referrals": infant.referrals.select_related("hospital").order_by("-created_at"),
     }
     if request.user.role in DOCTORS:
@@ -479,15 +433,7 @@ def referral_update(request, referral_id):
 # --- Referrals inbox (paediatricians) ------------------------------------------------------------
 @for_roles(Role.PAEDIATRICIAN)
 def referrals(request):
-    rows = list(
-        referrals_visible_to(request.user)
-        .select_related("infant", "infant__registered_centre")
-        .annotate(latest_id=Subquery(_latest_assessment().values("id")[:1]))
-        .order_by("status", "-created_at")[:200]
-    )
-    latest = Assessment.objects.in_bulk([r.latest_id for r in rows if r.latest_id])
-    for referral in rows:
-        referral.latest = latest.get(referral.latest_id)
+    rows = selectors.referral_rows(referrals_visible_to(request.user))
     audit_list(actor=request.user, infants=[r.infant for r in rows], what="console_referrals")
     return render(request, "console/referrals.html", {"referrals": rows})
 
@@ -504,11 +450,19 @@ def district(request):
 
 
 # --- Regional dashboard (administrators) ---------------------------------------------------------
+class IsoDateInput(forms.DateInput):
+    """The browser's date picker: its value is always ISO (2026-10-31), whatever the page's
+    language; the browser shows it in the reader's own format."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("From"), widget=IsoDateInput())
+    end = forms.DateField(label=gettext_lazy("To"), widget=IsoDateInput())
 
     def clean(self):
         data = super().clean()
@@ -542,7 +496,7 @@ def region(request):
         {
             "form": form,
             "tables": tables,
-            "charts": stats.dashboard_charts(tables),
+            "charts": dashboard_charts(tables),
             "query": request.GET.urlencode(),
             "limit": stats.SMALL_CELL_LIMIT,
         },

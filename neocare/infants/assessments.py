@@ -308,6 +308,10 @@ def assessment_unrecorded(infant: Infant) -> dict:
     }
 
 
+# The newest assessment by the moment it was about (ties: the one made last): what counts now.
+LATEST_FIRST = ("-basis_at", "-id")
+
+
 def assessment_latest(infant: Infant) -> Assessment | None:
     """The infant's newest assessment by the moment it was about: what counts now."""
-    return infant.assessments.order_by("-basis_at", "-id").first()
+    return infant.assessments.order_by(*LATEST_FIRST).first()

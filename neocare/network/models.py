@@ -96,6 +96,15 @@ class User(AbstractUser):
         choices=[("zh-hans", "简体中文"), ("en", "English")],
         default="zh-hans",
     )
+    # The bilirubin unit the console shows first (the other in small print). Blank: by the
+    # page's language — µmol/L in Chinese (China's hospitals and meters), mg/dL in English.
+    display_unit = models.CharField(
+        _("bilirubin unit shown"),
+        max_length=8,
+        choices=[("umol/L", "µmol/L"), ("mg/dL", "mg/dL")],
+        blank=True,
+        default="",
+    )
 
     class Meta:
         constraints = [

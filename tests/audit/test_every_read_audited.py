@@ -35,6 +35,8 @@ def console_reads(infant) -> list[str]:
     return [
         reverse("console:triage"),
         reverse("console:infant", args=[infant.public_id]),
+        reverse("console:referral-letter", args=[infant.public_id]),
+        reverse("console:referral-letter-pdf", args=[infant.public_id]),
         reverse("console:referrals"),
     ]
 

@@ -42,11 +42,15 @@ def shots(tmp_path) -> Path:
     return folder
 
 
-def signed_in(browser, live_server, user, *, language="en"):
+def signed_in(browser, live_server, user, *, language="en", bypass_csp=False):
+    """A page signed in as `user` in `language`. `bypass_csp` only lets a test inject axe-core
+    (tests/browser/test_accessibility.py); the pages' own policy is tested elsewhere."""
     user.set_password(PASSWORD)
     user.save()
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-GB" if language == "en" else "zh-CN"
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB" if language == "en" else "zh-CN",
+        bypass_csp=bypass_csp,
     )
     page = context.new_page()
     page.goto(f"{live_server.url}/console/sign-in/")

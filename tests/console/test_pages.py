@@ -133,7 +133,8 @@ def test_the_triage_queue_puts_the_most_urgent_first_and_acknowledges_in_one_cli
 
     page = client.get(reverse("console:triage")).content.decode()
     assert page.index(dangerous.display_name) < page.index("Calmer baby")
-    assert 'http-equiv="refresh"' in page
+    # Refreshes itself (a script the doctor can switch off; a meta refresh could not be).
+    assert 'id="auto-refresh" checked' in page and "console/refresh.js" in page
 
     alert = Alert.objects.get(infant=dangerous)
     client.post(reverse("console:acknowledge", args=[alert.public_id]))

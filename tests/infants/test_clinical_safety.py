@@ -202,8 +202,9 @@ def test_the_queue_shows_the_assessment_that_counts_and_the_one_that_opened_the_
     assert row["alert_assessment"]["measurement"]["value_mg_dl"] == 11.0
 
     page = browser_for(doctor).get(reverse("console:triage")).content.decode()
-    assert "351 μmol/L" in page and "at 186 h" in page  # 20.5 mg/dL, measured at 186 h
-    assert "alert opened at" in page and "(11.0 mg/dL), at 20 h" in page
+    # English: mg/dL first, µmol/L in small print (the doctor's display unit, issue #14).
+    assert "20.5 mg/dL" in page and "(351 µmol/L)" in page and "at 186 h" in page
+    assert "alert opened at" in page and "11.0 mg/dL</span>" in page and ", at 20 h" in page
 
 
 def test_phototherapy_stopped_on_the_referral_schedules_the_rebound_check(world, infant, parent):

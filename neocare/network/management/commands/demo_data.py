@@ -130,22 +130,30 @@ class Command(BaseCommand):
                 "doctor.community",
                 first_name="陈医生",
                 role=User.Role.COMMUNITY_DOCTOR,
+                # Staff numbers, so the worker log shows a doctor's alert SMS (README).
+                phone_number="+8613800000101",
                 facility=centres[0],
             ),
             "district_doctor": account(
                 "doctor.district",
                 first_name="林医生",
                 role=User.Role.DISTRICT_DOCTOR,
+                phone_number="+8613800000102",
                 facility=district_centres[0],
             ),
             "paediatrician": account(
                 "paediatrician",
                 first_name="黄医生",
                 role=User.Role.PAEDIATRICIAN,
+                phone_number="+8613800000103",
                 facility=hospitals[0],
             ),
             "health_admin": account(
-                "admin.health", first_name="周主任", role=User.Role.HEALTH_ADMIN, region=region
+                "admin.health",
+                first_name="周主任",
+                role=User.Role.HEALTH_ADMIN,
+                region=region,
+                phone_number="+8613800000104",
             ),
             "guardian": account(
                 "parent",
