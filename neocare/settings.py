@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "neocare.alerts",
     "neocare.messaging",
     "neocare.photos",
+    "neocare.knowledge",
+    "neocare.questions",
     "neocare.console",
     "neocare.ops",
     "health_check",
@@ -109,6 +111,14 @@ LOGOUT_REDIRECT_URL = "console:login"
 TOKEN_TTL_GUARDIAN_DAYS = env.int("TOKEN_TTL_GUARDIAN_DAYS", default=30)
 TOKEN_TTL_STAFF_HOURS = env.int("TOKEN_TTL_STAFF_HOURS", default=10)
 REST_KNOX = {"TOKEN_TTL": timedelta(hours=TOKEN_TTL_STAFF_HOURS), "AUTO_REFRESH": False}
+# Parents sign in with a one-time SMS code (neocare/network/sign_in.py): six digits, good for
+# 5 minutes and 5 tries; at most 5 codes per number an hour (and the `sign_in_code` throttle per
+# client address). Programme policy: listed for sign-off.
+# The parents' page, as linked from the invitation SMS (the public address in production).
+PARENT_PAGE_URL = env.str("PARENT_PAGE_URL", default="http://127.0.0.1:8000/m/")
+SIGN_IN_CODE_TTL_MINUTES = env.int("SIGN_IN_CODE_TTL_MINUTES", default=5)
+SIGN_IN_CODE_MAX_ATTEMPTS = env.int("SIGN_IN_CODE_MAX_ATTEMPTS", default=5)
+SIGN_IN_CODES_PER_NUMBER_PER_HOUR = env.int("SIGN_IN_CODES_PER_NUMBER_PER_HOUR", default=5)
 
 # The cache counts throttled requests; one per process unless CACHE_URL names a shared one.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -216,6 +226,7 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON_RATE", default="120/minute"),
         "user": env.str("THROTTLE_USER_RATE", default="1200/minute"),
         "sign_in": env.str("THROTTLE_SIGN_IN_RATE", default="10/minute"),
+        "sign_in_code": env.str("THROTTLE_SIGN_IN_CODE_RATE", default="20/hour"),
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "neocare.api.Pagination",
@@ -241,6 +252,10 @@ SPECTACULAR_SETTINGS = {
         "AlertStatusEnum": "neocare.alerts.models.Alert.Status",
         "ReferralStatusEnum": "neocare.alerts.models.Referral.Status",
         "PhotoStatusEnum": "neocare.photos.models.Photo.Status",
+        "QuestionStatusEnum": "neocare.questions.models.Question.Status",
+        "QuestionEscalationEnum": "neocare.questions.models.Question.Escalation",
+        # Named as before the questions app shared the field name (alerts' schema unchanged).
+        "EscalationLevelEnum": "neocare.alerts.models.Alert.Escalation",
     },
 }
 
@@ -269,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
     "messages-sweep": {"task": "neocare.messaging.tasks.messages_sweep_task", "schedule": 30.0},
     # Photos whose analysis task never ran (broker down when they arrived).
     "photos-sweep": {"task": "neocare.photos.tasks.photos_sweep_task", "schedule": 60.0},
+    # Parents' questions unanswered past their deadline go to the district centre (idempotent).
+    "questions-escalate": {
+        "task": "neocare.questions.tasks.questions_escalate_task",
+        "schedule": 300.0,
+    },
 }
 
 # Clinical input limits, each named with its unit. Sources in docs/clinical-rules.md.
@@ -340,6 +360,13 @@ ALERT_ESCALATE_AFTER_MINUTES = {
     "urgent_referral": env.int("ALERT_ESCALATE_URGENT_MINUTES", default=60),
     "emergency": env.int("ALERT_ESCALATE_EMERGENCY_MINUTES", default=15),
 }
+
+# Parents' questions to their community doctor (issue #15, item 6). Programme policy, listed for
+# sign-off: a doctor of the infant's centre answers within this many hours of the question;
+# unanswered by then, it goes to the district centre's doctors (one SMS each, once). A question
+# naming a danger sign (neocare/questions/danger.py) is answered at once by the system with the
+# emergency advice and never waits for this deadline.
+QUESTION_ANSWER_HOURS = env.int("QUESTION_ANSWER_HOURS", default=24)
 
 # SMS-style messages (issue #5). Backend: console (log), file (SMS_FILE_PATH) or http.
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="console")

@@ -14,17 +14,23 @@ from rest_framework.routers import DefaultRouter
 
 from neocare.alerts.views import AlertViewSet, ReferralViewSet
 from neocare.audit.views import AuditEventViewSet
-from neocare.infants.views import BreakGlassView, InfantViewSet, SyncView
+from neocare.infants import my_views as my
+from neocare.infants.views import BreakGlassView, ConsentTextView, InfantViewSet, SyncView
+from neocare.knowledge.views import ArticleViewSet
 from neocare.messaging.views import DeliveryWebhook, InboundWebhook
 from neocare.network.views import (
+    CodeRequestView,
+    CodeSignInView,
     FacilityViewSet,
     MeView,
     SignOutEverywhereView,
     SignOutView,
+    TokenRefreshView,
     TokenView,
 )
 from neocare.ops import views as ops_views
 from neocare.photos.views import PhotoImageView, PhotoListView
+from neocare.questions.views import InfantQuestionsView, QuestionAnswerView
 
 # Swagger UI and ReDoc write <style> elements at run time, which no nonce reaches, and ReDoc
 # searches in a worker it builds from a blob: on these two pages (no patient data) inline styles
@@ -46,12 +52,23 @@ router.register("facilities", FacilityViewSet, basename="facility")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("articles", ArticleViewSet, basename="article")
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("sync/", SyncView.as_view(), name="sync"),
     path("break-glass/", BreakGlassView.as_view(), name="break-glass"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/code/", CodeRequestView.as_view(), name="auth-code"),
+    path("auth/code/sign-in/", CodeSignInView.as_view(), name="auth-code-sign-in"),
+    path("auth/refresh/", TokenRefreshView.as_view(), name="auth-refresh"),
+    path("consent-text/", ConsentTextView.as_view(), name="consent-text"),
+    # A parent's own record (issue #15).
+    path("me/infants/<uuid:infant_id>/timeline/", my.MyTimelineView.as_view(), name="my-timeline"),
+    path("me/messages/", my.MyMessagesView.as_view(), name="my-messages"),
+    path("me/consents/", my.MyConsentsView.as_view(), name="my-consents"),
+    path("me/export/", my.MyExportView.as_view(), name="my-export"),
+    path("me/erase/", my.MyErasureView.as_view(), name="my-erase"),
     path("auth/sign-out/", SignOutView.as_view(), name="auth-sign-out"),
     path("auth/sign-out-everywhere/", SignOutEverywhereView.as_view(), name="auth-sign-out-all"),
     path("sms/delivery/", DeliveryWebhook.as_view(), name="sms-delivery"),
@@ -62,6 +79,8 @@ api_v1 = [
         PhotoImageView.as_view(),
         name="infant-photo-image",
     ),
+    path("infants/<uuid:id>/questions/", InfantQuestionsView.as_view(), name="infant-questions"),
+    path("questions/<uuid:id>/answer/", QuestionAnswerView.as_view(), name="question-answer"),
     path("", include(router.urls)),
 ]
 

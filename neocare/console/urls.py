@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from neocare.console import letter, views
+from neocare.questions import console as questions
 
 app_name = "console"
 
@@ -25,4 +26,6 @@ urlpatterns = [
     path("district/", views.district, name="district"),
     path("region/", views.region, name="region"),
     path("region/<str:table>.csv", views.region_csv, name="region-csv"),
+    path("questions/", questions.questions_inbox, name="questions"),
+    path("questions/<uuid:question_id>/answer/", questions.answer, name="question-answer"),
 ]

@@ -146,6 +146,32 @@ class Infant(models.Model):
         return (instant - self.birth_at).total_seconds() / 3600
 
 
+class ConsentText(models.Model):
+    """The programme's consent text, versioned: what a parent agreed to is the version recorded
+    on their guardianship, never "whatever the text says today". A new wording is a new row."""
+
+    version = models.CharField(_("version"), max_length=32, unique=True)
+    text_zh = models.TextField(_("text (Chinese)"))
+    text_en = models.TextField(_("text (English)"))
+    in_force_from = models.DateTimeField(_("in force from"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-in_force_from"]
+
+    def __str__(self) -> str:
+        return f"consent text {self.version}"
+
+    @classmethod
+    def current(cls) -> "ConsentText | None":
+        from django.utils import timezone
+
+        return cls.objects.filter(in_force_from__lte=timezone.now()).first()
+
+    def text(self, language: str) -> str:
+        return self.text_en if language.startswith("en") else self.text_zh
+
+
 class Guardianship(models.Model):
     """A guardian's link to an infant, with their consent to the programme."""
 
@@ -161,6 +187,10 @@ class Guardianship(models.Model):
     relationship = models.CharField(max_length=16, choices=Relationship.choices)
     consent_given_at = models.DateTimeField(_("consent given at"))
     consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+    # The text the parent agreed to (null: linked before consent texts were versioned).
+    consent_text = models.ForeignKey(
+        ConsentText, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [

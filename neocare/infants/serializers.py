@@ -16,6 +16,7 @@ from neocare.infants.models import (
     ActionLevel,
     Assessment,
     ClinicianThreshold,
+    ConsentText,
     Guardianship,
     HyperbilirubinemiaRiskFactor,
     Infant,
@@ -105,12 +106,21 @@ class GuardianLinkSerializer(StrictSerializer):
     relationship = serializers.ChoiceField(choices=Guardianship.Relationship.choices)
     consent_given_at = AwareDateTimeField()
     language = serializers.ChoiceField(choices=["zh-hans", "en"], default="zh-hans")
+    consent_version = serializers.CharField(
+        max_length=32,
+        required=False,
+        help_text="The consent text the parent agreed to (GET /api/v1/consent-text/); "
+        "default: the one in force.",
+    )
 
 
 class GuardianshipSerializer(serializers.ModelSerializer):
     guardian_id = serializers.UUIDField(source="guardian.public_id")
     phone_number = serializers.CharField(source="guardian.phone_number")
     display_name = serializers.CharField(source="guardian.first_name")
+    consent_version = serializers.CharField(
+        source="consent_text.version", allow_null=True, default=None
+    )
 
     class Meta:
         model = Guardianship
@@ -121,6 +131,7 @@ class GuardianshipSerializer(serializers.ModelSerializer):
             "relationship",
             "consent_given_at",
             "consent_withdrawn_at",
+            "consent_version",
         ]
 
 
@@ -462,3 +473,9 @@ class BreakGlassSerializer(StrictSerializer):
     reason = serializers.CharField(min_length=10, max_length=2000)
     id = serializers.UUIDField(source="public_id", read_only=True)
     expires_at = serializers.DateTimeField(read_only=True)
+
+
+class ConsentTextSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsentText
+        fields = ["version", "text_zh", "text_en", "in_force_from"]

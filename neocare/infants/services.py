@@ -24,12 +24,14 @@ from neocare.infants.models import (
     STOOL_CARD_PALE_NUMBERS,
     BreakGlassAccess,
     ClinicianThreshold,
+    ConsentText,
     Guardianship,
     Infant,
     Observation,
     Phototherapy,
     Reading,
 )
+from neocare.messaging import notify
 from neocare.network.models import Facility, User
 from risk_model.tables import AAP_MIN_GA_WEEKS
 from risk_model.units import Unit, to_mg_dl, to_umol_l
@@ -307,14 +309,25 @@ def guardian_link(
     relationship: str,
     consent_given_at: datetime,
     language: str = "zh-hans",
+    consent_version: str | None = None,
+    announce: bool = True,
 ) -> Guardianship:
-    """Link a guardian (found or created by phone number) to an infant, with their consent.
+    """Link a guardian (found or created by phone number) to an infant, with their consent to
+    the consent text `consent_version` (the one in force if not named), recorded on the link.
 
-    Linking the same guardian again updates the relationship and renews consent.
+    Linking the same guardian again updates the relationship and renews consent. A new link, or
+    consent given again after a withdrawal, sends the guardian the SMS invitation.
     """
     if not by.is_clinician:
         raise PermissionDenied(_("Only clinicians link guardians."))
     _check_not_in_future("consent_given_at", consent_given_at)
+    consent_text = (
+        ConsentText.objects.filter(version=consent_version).first()
+        if consent_version
+        else ConsentText.current()
+    )
+    if consent_text is None:
+        raise ValidationError({"consent_version": [_("No consent text has this version.")]})
     guardian = User.objects.filter(phone_number=phone_number).first()
     if guardian is None:
         guardian = User(
@@ -335,6 +348,8 @@ def guardian_link(
                 ]
             }
         )
+    earlier = Guardianship.objects.filter(infant=infant, guardian=guardian).first()
+    joining = earlier is None or not earlier.consent_active
     guardianship, _created = Guardianship.objects.update_or_create(
         infant=infant,
         guardian=guardian,
@@ -342,8 +357,11 @@ def guardian_link(
             "relationship": relationship,
             "consent_given_at": consent_given_at,
             "consent_withdrawn_at": None,
+            "consent_text": consent_text,
         },
     )
+    if joining and announce:
+        notify.notify_invitation(guardianship)
     audit_record(
         actor=by,
         infant=infant,

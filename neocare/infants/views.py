@@ -3,11 +3,13 @@ services; nothing here decides who sees what or what is clinically valid."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,12 +18,13 @@ from neocare.audit.services import audit_list, audit_view
 from neocare.infants import services
 from neocare.infants.assessments import assessment_latest, assessment_unrecorded
 from neocare.infants.filters import InfantFilter, ObservationFilter, ReadingFilter
-from neocare.infants.models import Channel, Infant, Observation, Reading
+from neocare.infants.models import Channel, ConsentText, Infant, Observation, Reading
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.serializers import (
     AssessmentSerializer,
     BreakGlassSerializer,
     ClinicianThresholdSerializer,
+    ConsentTextSerializer,
     GuardianLinkSerializer,
     GuardianshipSerializer,
     InfantSerializer,
@@ -393,3 +396,17 @@ class BreakGlassView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class ConsentTextView(APIView):
+    """The consent text in force, in both languages: what a parent reads before agreeing (and
+    what the invitation SMS names by its version). Public."""
+
+    permission_classes = (AllowAny,)
+
+    @extend_schema(responses={200: ConsentTextSerializer, 404: error_response("NotFound")})
+    def get(self, request):
+        text = ConsentText.current()
+        if text is None:
+            raise Http404
+        return Response(ConsentTextSerializer(text).data)

@@ -329,3 +329,27 @@ def notify_reminders(reminders, stage: int) -> None:
                 )
             )
     messages_enqueue(drafts)
+
+
+def notify_invitation(guardianship: Guardianship) -> None:
+    """A newly linked guardian (or one consenting again) hears what the programme is, how to
+    leave it, and where the parents' page is (issue #15)."""
+    infant, guardian = guardianship.infant, guardianship.guardian
+    messages_enqueue(
+        [
+            Draft(
+                recipient=guardian,
+                template="invitation",
+                params={
+                    "infant": infant.display_name,
+                    "centre": infant.registered_centre.name,
+                    "link": settings.PARENT_PAGE_URL,
+                    "version": guardianship.consent_text.version
+                    if guardianship.consent_text
+                    else "",
+                },
+                infant=infant,
+                dedupe_key=f"invitation:{guardianship.pk}:{guardianship.consent_given_at.isoformat()}",
+            )
+        ]
+    )

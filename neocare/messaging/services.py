@@ -24,7 +24,7 @@ from neocare.celery import publish_on_commit
 from neocare.infants.models import Guardianship
 from neocare.messaging.gateways import FAILED, RETRY, SENT, UNKNOWN, Outgoing, gateway
 from neocare.messaging.models import Message, PhoneDay, PhoneOptOut
-from neocare.messaging.templates import TEMPLATES, render
+from neocare.messaging.templates import SECRET_TEMPLATES, TEMPLATES, render
 from neocare.network.models import User
 
 logger = logging.getLogger(__name__)
@@ -231,6 +231,8 @@ def _record(message: Message, result) -> str:
     else:  # FAILED
         message.status, message.reason = Message.Status.FAILED, "rejected"
     message.last_error = result.error
+    if message.status != Message.Status.PENDING and message.template in SECRET_TEMPLATES:
+        message.params = {name: "••••••" for name in message.params}  # a code is not kept
     message.save()
     if message.status != Message.Status.PENDING:
         message.merged.update(sent_at=message.sent_at)

@@ -18,6 +18,9 @@ class Template:
     label: object = ""  # what the console calls it (a lazy translation), never the code
 
 
+# Templates whose parameters must not stay in the outbox once the message has gone.
+SECRET_TEMPLATES = {"auth"}
+
 TEMPLATES = {
     "reading_result": Template(
         "NC_READING_RESULT",
@@ -96,6 +99,27 @@ TEMPLATES = {
         _("NeoCare: %(infant)s (ref %(ref)s) missed a measurement due %(due)s. Please call."),
         _("missed measurement (to the doctor)"),
     ),
+    # A parent's sign-in code: urgent (quiet hours do not hold it back); its parameters are
+    # blanked once sent (SECRET_TEMPLATES).
+    "auth": Template(
+        "NC_AUTH_CODE",
+        _(
+            "NeoCare: your sign-in code is %(code)s. It is valid for %(minutes)s minutes. "
+            "Do not share it with anyone, not even programme staff."
+        ),
+        _("sign-in code"),
+    ),
+    "invitation": Template(
+        "NC_INVITATION",
+        _(
+            "NeoCare: %(centre)s has enrolled %(infant)s in the newborn jaundice follow-up "
+            "programme (consent text %(version)s). We will text you when to measure jaundice at "
+            "home and what each result means, and your community doctor will follow up when "
+            "needed. Your page (sign in with this number and an SMS code): %(link)s. To leave, "
+            "reply TD or withdraw on your page."
+        ),
+        _("invitation to the programme"),
+    ),
     "doctor_alert": Template(
         "NC_DR_ALERT",
         _(
@@ -116,6 +140,45 @@ TEMPLATES = {
         "NC_OPT_OUT",
         _("NeoCare: you will receive no more messages. Reply with your doctor to rejoin."),
         _("opt-out confirmed"),
+    ),
+    # Parents' questions (neocare/questions, issue #15 item 6).
+    "question_received": Template(
+        "NC_DR_QUESTION",
+        _(
+            "NeoCare: the parents of %(infant)s (ref %(ref)s) asked a question. Please answer "
+            "by %(due)s in the questions inbox."
+        ),
+        _("parents' question (to the doctor)"),
+    ),
+    "question_danger_doctor": Template(
+        "NC_DR_QUESTION_DANGER",
+        _(
+            "NeoCare: the parents of %(infant)s (ref %(ref)s) wrote of a danger sign "
+            "(%(words)s). They were told to go to the emergency department now. Please call "
+            "them now."
+        ),
+        _("danger sign in a parents' question (to the doctor)"),
+    ),
+    "question_answer": Template(
+        "NC_QUESTION_ANSWER",
+        _("NeoCare: your community doctor's answer about %(infant)s: %(answer)s"),
+        _("answer to a parents' question"),
+    ),
+    "question_danger": Template(
+        "NC_QUESTION_DANGER",
+        _(
+            "NeoCare: what you wrote about %(infant)s can be a danger sign. %(advice)s "
+            "Your community doctor has been told."
+        ),
+        _("emergency advice on a parents' question"),
+    ),
+    "question_overdue": Template(
+        "NC_DR_QUESTION_OVERDUE",
+        _(
+            "NeoCare: a parents' question at %(centre)s has waited %(hours)s h without an "
+            "answer (ref %(ref)s). Please act."
+        ),
+        _("unanswered parents' question (to the doctor)"),
     ),
     # Several messages to one number folded into one (daily budget): parts are rendered texts.
     "combined": Template("NC_COMBINED", _("%(parts)s"), _("several messages in one")),

@@ -111,12 +111,9 @@ class User(AbstractUser):
             # Scoping (neocare/infants/selectors.py) trusts these attachments; keep them whole.
             models.CheckConstraint(
                 condition=(
-                    models.Q(
-                        role="guardian",
-                        facility__isnull=True,
-                        region__isnull=True,
-                        phone_number__isnull=False,
-                    )
+                    # A guardian has a number, unless erased on request (inactive, anonymous).
+                    models.Q(role="guardian", facility__isnull=True, region__isnull=True)
+                    & (models.Q(phone_number__isnull=False) | models.Q(is_active=False))
                     | models.Q(
                         role__in=["community_doctor", "district_doctor", "paediatrician"],
                         facility__isnull=False,
@@ -146,3 +143,19 @@ class User(AbstractUser):
     @property
     def is_clinician(self) -> bool:
         return self.role in self.ROLE_FACILITY_TIER
+
+
+class SignInCode(models.Model):
+    """A one-time code sent by SMS to sign a parent in (issue #15). Only its keyed hash is kept;
+    it is good for SIGN_IN_CODE_TTL_MINUTES and SIGN_IN_CODE_MAX_ATTEMPTS tries, once."""
+
+    phone = models.CharField(max_length=20, db_index=True)  # E.164, enrolled or not
+    code_hash = models.CharField(max_length=64)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in code for {self.phone} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -6,9 +6,21 @@ from django.urls import reverse
 
 from neocare.alerts.models import Referral
 from neocare.audit.models import AuditEvent
+from neocare.questions.services import question_ask
 from tests.helpers import browser_for
 
 ROLES = ["guardian", "community_doctor", "district_doctor", "paediatrician", "health_admin"]
+
+
+@pytest.fixture(autouse=True)
+def question(world, record):
+    """A parent's question about the record's infant (issue #15), so its reads show it."""
+    return question_ask(
+        infant=record[0],
+        asked_by=world.personas["guardian"],
+        text="宝宝的黄疸需要复查吗？",
+        idempotency_key="audit-question-1",
+    ).record
 
 
 def api_reads(infant, alert, referral, photo) -> list[str]:
@@ -28,6 +40,7 @@ def api_reads(infant, alert, referral, photo) -> list[str]:
         f"/api/v1/alerts/{alert.public_id}/",
         "/api/v1/referrals/",
         f"/api/v1/referrals/{referral.public_id}/",
+        f"{base}/questions/",
     ]
 
 
@@ -38,6 +51,7 @@ def console_reads(infant) -> list[str]:
         reverse("console:referral-letter", args=[infant.public_id]),
         reverse("console:referral-letter-pdf", args=[infant.public_id]),
         reverse("console:referrals"),
+        reverse("console:questions"),
     ]
 
 
@@ -46,7 +60,7 @@ def _shows(response, infant, path: str) -> bool:
     reads it when the infant is on it."""
     if response.status_code != 200:
         return False
-    if not path.rstrip("/").endswith(("infants", "alerts", "referrals", "triage")):
+    if not path.rstrip("/").endswith(("infants", "alerts", "referrals", "triage", "questions")):
         return True
     body = response.content.decode(errors="replace")
     return str(infant.public_id) in body or infant.display_name in body

@@ -27,18 +27,27 @@ KEPT = {"NeoCare", "AAP", "TcB", "TSB", "CSV", "G6PD", "DAT", "SMS", "QR"}
 
 
 class VisibleText(HTMLParser):
-    """The text a reader sees: no markup, attributes, scripts or styles."""
+    """The text a reader sees: no markup, attributes, scripts or styles — and not what is marked
+    as another language (`lang="en"`: the link to the English version names itself in English,
+    as language switches do)."""
 
     def __init__(self):
         super().__init__()
-        self.parts, self.hidden = [], 0
+        self.parts, self.hidden, self.foreign = [], 0, []
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "title"):
             self.hidden += 1
+        lang = dict(attrs).get("lang")
+        if lang and not lang.startswith("zh"):
+            self.foreign.append(tag)
+            self.hidden += 1
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "title"):
+            self.hidden -= 1
+        if self.foreign and self.foreign[-1] == tag:
+            self.foreign.pop()
             self.hidden -= 1
 
     def handle_data(self, data):

@@ -112,11 +112,16 @@ def test_unauthenticated_request_is_refused(world):
 def test_token_from_sign_in_opens_the_guardians_own_infant(world):
     from rest_framework.test import APIClient
 
+    from neocare.messaging.models import Message
+
     client = APIClient()
-    token = client.post(
-        "/api/v1/auth/token/",
-        {"username": world.personas["guardian"].username, "password": "pw-for-tests"},
-    ).json()
+    phone = str(world.personas["guardian"].phone_number)
+    assert client.post("/api/v1/auth/code/", {"phone": phone}, format="json").status_code == 202
+    code = Message.objects.get(phone=phone, template="auth").params["code"]
+    answer = client.post(
+        "/api/v1/auth/code/sign-in/", {"phone": phone, "code": code}, format="json"
+    )
+    token = answer.json()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
     assert client.get(f"/api/v1/infants/{world.ours.public_id}/").status_code == 200
     assert client.get(f"/api/v1/infants/{world.theirs.public_id}/").status_code == 404

@@ -1,4 +1,4 @@
-"""Issue #13: sign-in for the app — expiring, revocable tokens; a locked account answered 429
+"""Issue #13: sign-in for staff — expiring, revocable tokens; a locked account answered 429
 with Retry-After (not a silent 400); the sign-in endpoint and the API throttled."""
 
 from datetime import timedelta
@@ -7,8 +7,6 @@ import pytest
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
-
-from tests.factories import guardian
 
 PASSWORD = "a-good-long-password"
 
@@ -27,23 +25,13 @@ def as_token(token):
 
 
 @pytest.fixture
-def parent(db):
-    user = guardian(username="mother-of-lin")
+def doctor(world):
+    """Staff sign in with a password (parents with an SMS code: test_code_sign_in.py)."""
+    user = world.personas["community_doctor"]
+    user.username = "doctor-chen"
     user.set_password(PASSWORD)
     user.save()
     return user
-
-
-def test_a_parent_gets_a_token_that_expires_in_weeks_and_works(parent, settings):
-    response = sign_in("mother-of-lin")
-
-    assert response.status_code == 200
-    body = response.json()
-    expiry = timezone.datetime.fromisoformat(body["expiry"])
-    lasts = expiry - timezone.now()
-    assert timedelta(days=settings.TOKEN_TTL_GUARDIAN_DAYS - 1) < lasts
-    assert lasts <= timedelta(days=settings.TOKEN_TTL_GUARDIAN_DAYS)
-    assert as_token(body["token"]).get("/api/v1/me/").status_code == 200
 
 
 def test_staff_tokens_last_a_working_day(world, settings):
@@ -57,8 +45,8 @@ def test_staff_tokens_last_a_working_day(world, settings):
     assert lasts <= timedelta(hours=settings.TOKEN_TTL_STAFF_HOURS)
 
 
-def test_signing_out_stops_that_token_and_everywhere_stops_them_all(parent):
-    first, second, third = (sign_in("mother-of-lin").json()["token"] for _ in range(3))
+def test_signing_out_stops_that_token_and_everywhere_stops_them_all(doctor):
+    first, second, third = (sign_in("doctor-chen").json()["token"] for _ in range(3))
 
     assert as_token(first).post("/api/v1/auth/sign-out/").status_code == 204
     assert as_token(first).get("/api/v1/me/").status_code == 401
@@ -66,24 +54,24 @@ def test_signing_out_stops_that_token_and_everywhere_stops_them_all(parent):
 
     assert as_token(second).post("/api/v1/auth/sign-out-everywhere/").status_code == 204
     assert as_token(third).get("/api/v1/me/").status_code == 401
-    assert not AuthToken.objects.filter(user=parent).exists()
+    assert not AuthToken.objects.filter(user=doctor).exists()
 
 
-def test_an_expired_token_is_refused(parent):
-    token = sign_in("mother-of-lin").json()["token"]
-    AuthToken.objects.filter(user=parent).update(expiry=timezone.now() - timedelta(minutes=1))
+def test_an_expired_token_is_refused(doctor):
+    token = sign_in("doctor-chen").json()["token"]
+    AuthToken.objects.filter(user=doctor).update(expiry=timezone.now() - timedelta(minutes=1))
 
     assert as_token(token).get("/api/v1/me/").status_code == 401
 
 
 @pytest.mark.parametrize(("language", "says"), [("en", "locked"), ("zh-hans", "锁定")])
 def test_a_locked_account_is_a_429_that_says_so_even_with_the_right_password(
-    parent, settings, language, says
+    doctor, settings, language, says
 ):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert sign_in("mother-of-lin", "wrong-password").status_code == 400
-    locking = sign_in("mother-of-lin", "wrong-password", language)
-    right = sign_in("mother-of-lin", PASSWORD, language)
+        assert sign_in("doctor-chen", "wrong-password").status_code == 400
+    locking = sign_in("doctor-chen", "wrong-password", language)
+    right = sign_in("doctor-chen", PASSWORD, language)
 
     for response in (locking, right):
         assert response.status_code == 429

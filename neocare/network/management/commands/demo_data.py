@@ -199,6 +199,7 @@ class Command(BaseCommand):
                 display_name=guardian.first_name if guardian else "家长",
                 relationship="mother",
                 consent_given_at=birth_at + timedelta(hours=20),
+                announce=False,  # history: the parents joined days ago, nobody is texted now
             )
             parent = User.objects.get(phone_number=guardian.phone_number if guardian else phone)
             # Rise-peak-fall curve; one infant in six rises into danger (higher, earlier peak).

@@ -1,0 +1,207 @@
+"""Asking, answering and escalating parents' questions. Every step is audited; errors as in
+`neocare.infants.services` (ValidationError → 400, PermissionDenied → 403,
+IdempotencyConflict → 409)."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from neocare.audit.models import AuditEvent
+from neocare.audit.services import audit_record
+from neocare.infants.models import Channel, Infant
+from neocare.infants.services import (
+    IdempotencyConflict,
+    Recorded,
+    check_may_record_for,
+    observation_record,
+)
+from neocare.network.models import User
+from neocare.photos.models import Photo
+from neocare.questions.danger import danger_in
+from neocare.questions.models import Question
+from neocare.questions.notify import (
+    notify_question_answer,
+    notify_question_overdue,
+    notify_question_received,
+)
+from neocare.questions.selectors import ANSWERING_ROLES
+from risk_model.reasons import TEXTS
+
+logger = logging.getLogger(__name__)
+
+
+def _audit(question: Question, *, actor: User | None, action: str, reason: str = "") -> None:
+    audit_record(
+        actor=actor,
+        infant=question.infant,
+        action=action,
+        object_type="question",
+        object_id=question.public_id,
+        reason=reason,
+    )
+
+
+def _original(*, asked_by: User, idempotency_key: str, same: dict) -> Question | None:
+    original = Question.objects.filter(asked_by=asked_by, idempotency_key=idempotency_key).first()
+    if original is None:
+        return None
+    differing = [name for name, value in same.items() if getattr(original, name) != value]
+    if differing:
+        raise IdempotencyConflict(
+            _(
+                "This idempotency key was already used for a different record (differs in: "
+                "%(fields)s). Use a new key for a new record."
+            )
+            % {"fields": ", ".join(sorted(differing))}
+        )
+    return original
+
+
+def emergency_advice(language: str) -> str:
+    """The guideline engine's own words for an emergency (risk_model.reasons), and 120."""
+    parent = TEXTS["action_emergency"][0 if language == "zh-hans" else 1]
+    with translation.override(language):
+        call = _("If your baby is very unwell, call 120 now.")
+    return parent + ("" if language == "zh-hans" else " ") + call
+
+
+def question_ask(
+    *,
+    infant: Infant,
+    asked_by: User,
+    text: str,
+    idempotency_key: str,
+    photo_id=None,
+) -> Recorded[Question]:
+    """A guardian with active consent asks about their infant (the caller found the infant in
+    their scope). A resend with the same key and text returns the first question."""
+    if asked_by.role != User.Role.GUARDIAN:
+        raise PermissionDenied(_("Only the infant's guardians ask questions here."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("Write your question.")]})
+    photo = None
+    if photo_id is not None:
+        # Another infant's photo (or one that does not exist) is the same answer: not found.
+        photo = Photo.objects.filter(public_id=photo_id, infant=infant).first()
+        if photo is None:
+            raise ValidationError({"photo": [_("No photo with this id for this infant.")]})
+    same = {"infant_id": infant.id, "text": text, "photo_id": photo.id if photo else None}
+    original = _original(asked_by=asked_by, idempotency_key=idempotency_key, same=same)
+    if original is not None:
+        return Recorded(original, created=False)
+    check_may_record_for(infant, asked_by)  # consent withdrawn → 403
+    words, signs = danger_in(text)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            question = Question.objects.create(
+                infant=infant,
+                asked_by=asked_by,
+                text=text,
+                photo=photo,
+                idempotency_key=idempotency_key,
+                created_at=now,
+                # Programme policy QUESTION_ANSWER_HOURS (settings).
+                answer_due_at=now + timedelta(hours=settings.QUESTION_ANSWER_HOURS),
+                danger=bool(words),
+                danger_words=words,
+            )
+            _audit(question, actor=asked_by, action=AuditEvent.Action.CREATE)
+            if question.danger:
+                _answer_danger(question, signs, now)
+            notify_question_received(question)
+    except IntegrityError:
+        original = _original(asked_by=asked_by, idempotency_key=idempotency_key, same=same)
+        if original is None:
+            raise
+        return Recorded(original, created=False)
+    return Recorded(question, created=True)
+
+
+def _answer_danger(question: Question, signs: set[str], now: datetime) -> None:
+    """Answered at once by the system with the emergency advice; the danger signs it names are
+    recorded as the parent's observation, so the guideline engine assesses them (an emergency:
+    the alert opens or rises, the system refers) — the one path every record takes."""
+    parent = question.asked_by
+    question.answer = emergency_advice(parent.language or settings.LANGUAGE_CODE)
+    question.status, question.answered_at = Question.Status.ANSWERED, now
+    if signs:
+        try:
+            recorded = observation_record(
+                infant=question.infant,
+                observed_at=now,
+                entered_by=parent,
+                channel=Channel.APP,
+                idempotency_key=f"question:{question.public_id}",
+                **{sign: True for sign in sorted(signs)},
+            )
+        except ValidationError:
+            # Past the neonatal period no observation is accepted; the advice still goes.
+            logger.warning("danger question %s: no observation recorded", question.public_id)
+        else:
+            question.observation = recorded.record
+    question.save()
+    _audit(
+        question,
+        actor=None,
+        action=AuditEvent.Action.UPDATE,
+        reason="answered: emergency advice (danger words)",
+    )
+    notify_question_answer(question)
+
+
+@transaction.atomic
+def question_answer(*, question: Question, by: User, answer: str) -> Question:
+    """A community or district doctor (the caller found the question in their scope) answers;
+    the parent reads it by SMS and in the app. A question is answered once."""
+    if by.role not in ANSWERING_ROLES:
+        raise PermissionDenied(_("Only community and district doctors answer questions."))
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": [_("Write the answer.")]})
+    question = (
+        Question.objects.select_for_update()
+        .select_related("infant", "asked_by")
+        .get(pk=question.pk)
+    )
+    if question.status != Question.Status.OPEN:
+        raise ValidationError({"status": [_("This question has already been answered.")]})
+    question.status, question.answer = Question.Status.ANSWERED, answer
+    question.answered_by, question.answered_at = by, timezone.now()
+    question.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    _audit(question, actor=by, action=AuditEvent.Action.UPDATE, reason="answered")
+    notify_question_answer(question)
+    return question
+
+
+def questions_escalate(*, now: datetime | None = None) -> int:
+    """Open questions past their deadline go to the district centre's doctors, once: each step
+    is a conditional UPDATE, so a repeated or concurrent sweep sends nothing new."""
+    now = now or timezone.now()
+    escalated = 0
+    overdue = Question.objects.filter(
+        status=Question.Status.OPEN,
+        escalation_level=Question.Escalation.CENTRE,
+        answer_due_at__lte=now,
+    ).select_related("infant", "infant__registered_centre")
+    for question in overdue.iterator():
+        with transaction.atomic():
+            claimed = Question.objects.filter(
+                pk=question.pk,
+                status=Question.Status.OPEN,
+                escalation_level=Question.Escalation.CENTRE,
+            ).update(escalation_level=Question.Escalation.DISTRICT, escalated_at=now)
+            if not claimed:
+                continue
+            escalated += 1
+            question.escalation_level, question.escalated_at = Question.Escalation.DISTRICT, now
+            _audit(question, actor=None, action=AuditEvent.Action.UPDATE, reason="escalated")
+            hours = int((now - question.created_at).total_seconds() // 3600)
+            notify_question_overdue(question, hours=hours)
+    return escalated
