@@ -4,7 +4,7 @@ other account gets 404, as for anything not theirs."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -75,6 +75,12 @@ class MyTimelineView(GuardianOnly, APIView):
         return Response(MyTimelineSerializer(my_record.my_timeline(request.user, infant)).data)
 
 
+NOT_A_GUARDIAN = {404: error_response("NotFound")}  # any other account: as if not there
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: MyMessageSerializer(many=True), **NOT_A_GUARDIAN})
+)
 class MyMessagesView(GuardianOnly, ListAPIView):
     """The messages NeoCare wrote to me, newest first, as I received them."""
 
@@ -87,6 +93,9 @@ class MyMessagesView(GuardianOnly, ListAPIView):
         return my_record.my_messages(self.request.user)
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: MyConsentSerializer(many=True), **NOT_A_GUARDIAN})
+)
 class MyConsentsView(GuardianOnly, ListAPIView):
     """My consent for each infant, with the version of the text I agreed to."""
 
@@ -103,7 +112,7 @@ class MyConsentsView(GuardianOnly, ListAPIView):
 class MyExportView(GuardianOnly, APIView):
     """Everything about me and my infants as one JSON document (the right of access)."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **NOT_A_GUARDIAN})
     def get(self, request):
         data = my_record.my_export(request.user)
         for g in my_record.my_consents(request.user):
@@ -128,7 +137,7 @@ class MyErasureView(GuardianOnly, APIView):
     """Delete me: consent withdrawn for every infant, name and number removed, signed out
     everywhere. The infants' clinical records stay, as medical regulation requires."""
 
-    @extend_schema(request=ErasureSerializer, responses={204: None})
+    @extend_schema(request=ErasureSerializer, responses={204: None, **NOT_A_GUARDIAN})
     def post(self, request):
         ErasureSerializer(data=request.data).is_valid(raise_exception=True)
         my_record.my_erasure(request.user)
