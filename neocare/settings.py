@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "neocare.knowledge",
     "neocare.questions",
     "neocare.console",
+    "neocare.parents_web",
     "neocare.ops",
     "health_check",
     "django_prometheus",
@@ -119,6 +120,7 @@ PARENT_PAGE_URL = env.str("PARENT_PAGE_URL", default="http://127.0.0.1:8000/m/")
 SIGN_IN_CODE_TTL_MINUTES = env.int("SIGN_IN_CODE_TTL_MINUTES", default=5)
 SIGN_IN_CODE_MAX_ATTEMPTS = env.int("SIGN_IN_CODE_MAX_ATTEMPTS", default=5)
 SIGN_IN_CODES_PER_NUMBER_PER_HOUR = env.int("SIGN_IN_CODES_PER_NUMBER_PER_HOUR", default=5)
+SIGN_IN_CODES_PER_ADDRESS_PER_HOUR = env.int("SIGN_IN_CODES_PER_ADDRESS_PER_HOUR", default=20)
 
 # The cache counts throttled requests; one per process unless CACHE_URL names a shared one.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -92,6 +92,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name none (the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("console/favicon.svg"), permanent=True)),
     path("console/", include("neocare.console.urls")),
+    path("m/", include("neocare.parents_web.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch (set_language)
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -64,8 +64,10 @@ def bilirubin_svg(infant, readings, photos, *, unit: Unit = Unit.MG_DL) -> str:
     last_hour = _hours_shown(infant, readings, photos)
     hours = list(range(1, last_hour + 1))
     # The legend sits below the plot, never over the newest points.
-    figure = Figure(figsize=(8, 5.2), dpi=100, layout="constrained")
-    ax = figure.add_subplot()
+    figure = Figure(figsize=(8, 5.2), dpi=100)
+    # Fixed margins instead of a layout engine (constrained layout doubled the page's time):
+    # the plot on top, the legend in the band below it.
+    ax = figure.add_axes((0.08, 0.21, 0.9, 0.72))
 
     def y(values):
         """mg/dL → the chart's unit."""
@@ -216,18 +218,18 @@ def bilirubin_svg(infant, readings, photos, *, unit: Unit = Unit.MG_DL) -> str:
     ax.set_xlabel(_("age (hours)"))
     ax.set_ylabel(unit_label(unit))
     ax.grid(True, color="#dddddd", lw=0.5)
-    figure.legend(loc="outside lower center", fontsize=7, ncols=4, frameon=False)
-    return svg(figure)
+    figure.legend(loc="lower center", fontsize=7, ncols=4, frameon=False)
+    return svg(figure, layout=False)
 
 
-def svg(figure) -> str:
+def svg(figure, *, layout: bool = True) -> str:
     """Inline SVG (no XML prologue) whose text stays text: the browser draws it with its own
     fonts, so Chinese labels need no CJK font on the server (matplotlib only lays them out,
     hence the silenced "missing glyph" warnings)."""
     out = io.StringIO()
     with warnings.catch_warnings(), matplotlib.rc_context({"svg.fonttype": "none"}):
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        if figure.get_layout_engine() is None:
+        if layout and figure.get_layout_engine() is None:
             figure.tight_layout()
         figure.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()

@@ -10,6 +10,7 @@ from pathlib import Path
 import polib
 import zh_hans_knowledge  # sibling modules: this file runs as a script
 import zh_hans_letter
+import zh_hans_parents_web
 import zh_hans_questions
 
 ZH_HANS = {
@@ -463,7 +464,7 @@ ZH_HANS = {
     "NeoCare: your sign-in code is %(code)s. It is valid for %(minutes)s minutes. Do not share it with anyone, not even programme staff.": "【新生儿黄疸随访】您的登录验证码是 %(code)s，%(minutes)s 分钟内有效。请勿告诉任何人，包括项目工作人员。",
     "sign-in code": "登录验证码",
     "Parents sign in with a code sent by SMS to their phone.": "家长请使用发送到手机的短信验证码登录。",
-    "Too many codes asked for this number. Try again in an hour.": "此号码请求验证码次数过多，请一小时后再试。",
+    "Too many sign-in codes were asked for. Try again in an hour.": "请求验证码的次数过多，请一小时后再试。",
     "If this number is enrolled in the programme, a sign-in code is on its way by SMS. If nothing arrives, ask your community health centre to enrol you.": "如果此号码已登记参加本项目，验证码短信正在发送中。如果没有收到，请联系您的社区卫生服务中心为您登记。",
     "This code is not right or has expired. Ask for a new code.": "验证码不正确或已过期，请重新获取验证码。",
     "NeoCare: %(centre)s has enrolled %(infant)s in the newborn jaundice follow-up programme (consent text %(version)s). We will text you when to measure jaundice at home and what each result means, and your community doctor will follow up when needed. Your page (sign in with this number and an SMS code): %(link)s. To leave, reply TD or withdraw on your page.": "【新生儿黄疸随访】%(centre)s已为%(infant)s登记新生儿黄疸随访项目（知情同意书第 %(version)s 版）。我们会短信提醒您何时在家测黄疸、每次结果的意义，需要时社区医生会随访。家长页面（用本手机号和短信验证码登录）：%(link)s 。不想参加请回复 TD，或在页面中撤回同意。",
@@ -475,11 +476,12 @@ ZH_HANS = {
     "in force from": "生效时间",
 }
 
-# The referral letter's, the knowledge base's and the questions' strings live in their own
-# tables beside this one.
+# The referral letter's, the knowledge base's, the questions' and the parents' page's strings
+# live in their own tables beside this one.
 ZH_HANS.update(zh_hans_letter.ZH_HANS)
 ZH_HANS.update(zh_hans_knowledge.ZH_HANS)
 ZH_HANS.update(zh_hans_questions.ZH_HANS)
+ZH_HANS.update(zh_hans_parents_web.ZH_HANS)
 
 
 def main() -> None:

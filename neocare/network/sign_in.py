@@ -3,8 +3,9 @@
 - A code is six digits from `secrets`, kept only as an HMAC keyed by SECRET_KEY, good for
   SIGN_IN_CODE_TTL_MINUTES and SIGN_IN_CODE_MAX_ATTEMPTS tries, and used once; a new request
   replaces the number's earlier code.
-- Requests are limited per number (SIGN_IN_CODES_PER_NUMBER_PER_HOUR, counted here) and per
-  client address (the `sign_in_code` throttle).
+- Requests are limited per number and per client address (SIGN_IN_CODES_PER_NUMBER_PER_HOUR,
+  SIGN_IN_CODES_PER_ADDRESS_PER_HOUR, counted here for the API and the parents' page alike; the
+  API's `sign_in_code` throttle as well).
 - Answers never say whether a number is enrolled: every request gets the same reply, only an
   enrolled guardian's number gets a code (the "auth" SMS: urgent, so quiet hours do not hold
   it, but it counts against the number's daily budget like any message), and a wrong code, an
@@ -30,10 +31,16 @@ def _digest(phone: str, code: str) -> str:
 
 def code_request(phone: str, *, client_address: str | None = None) -> bool:
     """Send a code to `phone` if a guardian is enrolled with it. Returns False when the number
-    asked too often (the caller answers 429); True otherwise, enrolled or not."""
+    or the address asked too often (the caller answers 429); True otherwise, enrolled or not."""
     now = timezone.now()
-    recent = SignInCode.objects.filter(phone=phone, created_at__gte=now - timedelta(hours=1))
-    if recent.count() >= settings.SIGN_IN_CODES_PER_NUMBER_PER_HOUR:
+    hour = SignInCode.objects.filter(created_at__gte=now - timedelta(hours=1))
+    if hour.filter(phone=phone).count() >= settings.SIGN_IN_CODES_PER_NUMBER_PER_HOUR:
+        return False
+    # Per client address too, whichever door was used (the API also throttles it).
+    if client_address and (
+        hour.filter(client_address=client_address).count()
+        >= settings.SIGN_IN_CODES_PER_ADDRESS_PER_HOUR
+    ):
         return False
     guardian = User.objects.filter(
         role=User.Role.GUARDIAN, phone_number=phone, is_active=True

@@ -186,7 +186,7 @@ class CodeRequestView(APIView):
         phone = str(serializer.validated_data["phone"])
         if not code_request(phone, client_address=request.META.get("REMOTE_ADDR")):
             return Response(
-                {"detail": _("Too many codes asked for this number. Try again in an hour.")},
+                {"detail": _("Too many sign-in codes were asked for. Try again in an hour.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": "3600"},
             )

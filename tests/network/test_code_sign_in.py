@@ -170,3 +170,15 @@ def test_a_token_refreshes_and_the_old_one_stops(parent):
     assert app.get("/api/v1/me/").status_code == 200
     assert app.post("/api/v1/auth/sign-out-everywhere/").status_code == 204
     assert app.get("/api/v1/me/").status_code == 401
+
+
+def test_the_parents_page_shares_the_per_address_limit(db, settings):
+    from django.test import Client
+
+    page = Client(REMOTE_ADDR="10.0.0.8", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    limit = settings.SIGN_IN_CODES_PER_ADDRESS_PER_HOUR
+    for k in range(limit):
+        assert page.post("/m/sign-in/", {"phone": f"+86137{k:08d}"}).status_code == 302
+    refused = page.post("/m/sign-in/", {"phone": "+8613799999999"})
+    assert refused.status_code == 429 and refused["Retry-After"] == "3600"
+    assert "请求验证码的次数过多" in refused.content.decode()

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from neocare.parents_web import views
+
+app_name = "parents_web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("infants/<uuid:infant_id>/reading/", views.reading_new, name="reading-new"),
+    path(
+        "infants/<uuid:infant_id>/readings/<uuid:reading_id>/",
+        views.reading_result,
+        name="reading-result",
+    ),
+    path("articles/", views.articles, name="articles"),
+    path("articles/<uuid:article_id>/", views.article, name="article"),
+    path("consent/", views.consents, name="consents"),
+    path("consent/<uuid:infant_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+]

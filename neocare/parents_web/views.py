@@ -1,0 +1,294 @@
+"""The parents' mobile web page /m/ (issue #15, item 7): server-rendered, no JavaScript.
+
+Parents only: a staff session gets 404 on every page here (staff use the console). Anonymous
+visitors may sign in and read the articles; everything else sends them to sign in.
+"""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib.auth import login, logout
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from neocare.audit.services import audit_view
+from neocare.infants import services as infant_services
+from neocare.infants.models import Channel
+from neocare.infants.my_record import my_consents, my_timeline
+from neocare.knowledge.selectors import articles_public
+from neocare.knowledge.services import article_search, markdown_to_html, search_terms
+from neocare.network.models import User
+from neocare.network.sign_in import code_request, code_verify
+from neocare.parents_web.forms import FORM_KEY, CodeForm, PhoneForm, ReadingForm, new_form_key
+from neocare.parents_web.selectors import my_infants, reading_sent_with
+
+SESSION_DAYS = 30  # as the app's token (TOKEN_TTL_GUARDIAN_DAYS' default)
+PHONE_KEY = "parents_web_phone"
+NEWEST_READINGS = 5
+
+
+def _is_guardian(user) -> bool:
+    return user.is_authenticated and user.role == User.Role.GUARDIAN
+
+
+def _language(user) -> str:
+    if _is_guardian(user):
+        return "en" if (user.language or "").startswith("en") else "zh-hans"
+    return "en" if translation.get_language() == "en" else "zh-hans"
+
+
+def parents_page(view=None, *, anonymous: bool = False):
+    """404 for signed-in staff; for a parent, the page in their own language (as their SMS);
+    anonymous visitors go to sign in unless the page allows them."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if user.is_authenticated and not _is_guardian(user):
+                raise Http404
+            if not user.is_authenticated and not anonymous:
+                return redirect("parents_web:sign-in")
+            if _is_guardian(user):
+                translation.activate(_language(user))
+                request.LANGUAGE_CODE = translation.get_language()
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate(view) if view else decorate
+
+
+# --- Sign-in --------------------------------------------------------------------------------
+@parents_page(anonymous=True)
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    if request.user.is_authenticated:
+        return redirect("parents_web:home")
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"].as_e164
+        if not code_request(phone, client_address=request.META.get("REMOTE_ADDR")):
+            refused = render(
+                request, "parents_web/sign_in.html", {"form": form, "too_many": True}, status=429
+            )
+            refused["Retry-After"] = "3600"
+            return refused
+        request.session[PHONE_KEY] = phone
+        return redirect("parents_web:sign-in-code")
+    return render(request, "parents_web/sign_in.html", {"form": form})
+
+
+@parents_page(anonymous=True)
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request):
+    if request.user.is_authenticated:
+        return redirect("parents_web:home")
+    phone = request.session.get(PHONE_KEY)
+    if not phone:
+        return redirect("parents_web:sign-in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = code_verify(phone, form.cleaned_data["code"])
+        if user is None:
+            # A wrong, expired or used code and an unknown number read the same.
+            form.add_error("code", _("This code is wrong or has expired. Ask for a new one."))
+        else:
+            request.session.pop(PHONE_KEY, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # Parents stay signed in on their phone for weeks, as with the app's token. Seconds,
+            # not a date: the 30 days restart with each visit (SESSION_SAVE_EVERY_REQUEST), and
+            # the cookie outlives the browser (unlike the console's).
+            request.session.set_expiry(int(timedelta(days=SESSION_DAYS).total_seconds()))
+            return redirect("parents_web:home")
+    return render(request, "parents_web/sign_in_code.html", {"form": form, "phone": phone})
+
+
+@parents_page
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("parents_web:sign-in")
+
+
+# --- My infants -----------------------------------------------------------------------------
+def _age_text(infant, now) -> str:
+    hours = int(infant.age_hours_at(now))
+    if hours < 72:
+        return _("%(hours)d hours after birth") % {"hours": hours}
+    return _("%(days)d days old") % {"days": hours // 24}
+
+
+@parents_page
+@require_http_methods(["GET"])
+def home(request):
+    now = timezone.now()
+    cards = []
+    for infant in my_infants(request.user):
+        timeline = my_timeline(request.user, infant)
+        audit_view(actor=request.user, infant=infant, what="parents_web_home")
+        readings = [e for e in timeline["events"] if e["kind"] == "reading"][:NEWEST_READINGS]
+        cards.append(
+            {
+                "infant": infant,
+                "age": _age_text(infant, now),
+                "advice": timeline["advice"],
+                "next_measurement_at": timeline["next_measurement_at"],
+                "readings": readings,
+            }
+        )
+    return render(request, "parents_web/home.html", {"cards": cards})
+
+
+# --- Logging a reading ----------------------------------------------------------------------
+def _form_errors_from(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@parents_page
+@require_http_methods(["GET", "POST"])
+def reading_new(request, infant_id):
+    infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
+    saved = None
+    if request.method == "GET":
+        # The form's key travels in its address, so the back button and a reload bring the
+        # same key back (a browser may fetch the page again rather than restore it) and a
+        # second tap on "save" returns the first reading instead of recording another.
+        key = request.GET.get("key", "")
+        if not FORM_KEY.match(key):
+            return redirect(f"{request.path}?key={new_form_key()}")
+        saved = reading_sent_with(request.user, infant, key)
+        form = ReadingForm.blank(key)
+    else:
+        form = ReadingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = infant_services.reading_record(
+                    infant=infant,
+                    method=data["method"],
+                    value=data["value"],
+                    unit=data["unit"],
+                    measured_at=data["measured_at"],
+                    idempotency_key=data["idempotency_key"],
+                    entered_by=request.user,
+                    channel=Channel.APP,  # as the API for a guardian
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            except infant_services.IdempotencyConflict:
+                # The same form sent again with other values: keep them, give a fresh key.
+                form = ReadingForm({**request.POST.dict(), "idempotency_key": new_form_key()})
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "This form was already sent with other values. Check them and send "
+                        "again to record a new reading."
+                    ),
+                )
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                # POST/redirect/GET: reloading the result never posts again.
+                return redirect(
+                    "parents_web:reading-result",
+                    infant_id=infant.public_id,
+                    reading_id=result.record.public_id,
+                )
+    return render(
+        request,
+        "parents_web/reading_form.html",
+        {"infant": infant, "form": form, "saved": saved},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@parents_page
+@require_http_methods(["GET"])
+def reading_result(request, infant_id, reading_id):
+    infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
+    reading = get_object_or_404(infant.readings.select_related("assessment"), public_id=reading_id)
+    audit_view(
+        actor=request.user, infant=infant, what="parents_web_reading", object_id=reading.public_id
+    )
+    assessment = getattr(reading, "assessment", None)
+    language = _language(request.user)
+    return render(
+        request,
+        "parents_web/reading_result.html",
+        {
+            "infant": infant,
+            "reading": reading,
+            "advice": assessment.result["advice"][language] if assessment else None,
+            "next_measurement_at": assessment.next_measurement_at if assessment else None,
+        },
+    )
+
+
+# --- Articles -------------------------------------------------------------------------------
+@parents_page(anonymous=True)
+@require_http_methods(["GET"])
+def articles(request):
+    language = _language(request.user)
+    query = request.GET.get("q", "").strip()
+    found, error = articles_public(), None
+    if query:
+        try:
+            found = article_search(found, search_terms(query))
+        except ValidationError as refusal:
+            error, found = " ".join(refusal.messages), found.none()
+    items = [{"article": a, "title": a.title_in(language)} for a in found[:50]]
+    return render(
+        request,
+        "parents_web/articles.html",
+        {"items": items, "query": query, "error": error},
+    )
+
+
+@parents_page(anonymous=True)
+@require_http_methods(["GET"])
+def article(request, article_id):
+    language = _language(request.user)
+    found = get_object_or_404(articles_public(), public_id=article_id)
+    return render(
+        request,
+        "parents_web/article.html",
+        {
+            "article": found,
+            "title": found.title_in(language),
+            # Sanitised by the knowledge base (nh3): the only HTML of an article anyone gets.
+            "body": mark_safe(markdown_to_html(found.body_in(language))),  # noqa: S308
+        },
+    )
+
+
+# --- Consent --------------------------------------------------------------------------------
+@parents_page
+@require_http_methods(["GET"])
+def consents(request):
+    rows = my_consents(request.user).order_by("infant__birth_at", "id")
+    return render(request, "parents_web/consents.html", {"rows": rows})
+
+
+@parents_page
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, infant_id):
+    guardianship = get_object_or_404(my_consents(request.user), infant__public_id=infant_id)
+    # A resent confirmation (back button) finds it withdrawn already: the service keeps the
+    # first time, and the parent lands on the list either way.
+    if request.method == "POST" or guardianship.consent_withdrawn_at is not None:
+        infant_services.consent_withdraw(infant=guardianship.infant, guardian=request.user)
+        return redirect("parents_web:consents")
+    return render(request, "parents_web/consent_withdraw.html", {"guardianship": guardianship})
