@@ -1,41 +1,15 @@
 """The parents' page /m/ on a 360-pixel phone, in Chinese: sign in with the SMS code and log a
 reading (issue #15, item 7)."""
 
-import importlib.util
-from pathlib import Path
-
-import polib
 import pytest
-from django.conf import settings as django_settings
 
 from neocare.infants.models import Reading
 from neocare.messaging.models import Message
 from tests.helpers import make_term_infant_born_50h_ago
 
-CATALOGUE = Path(django_settings.BASE_DIR) / "neocare" / "locale" / "zh_hans_parents_web.py"
-
-
-@pytest.fixture
-def parents_web_chinese(tmp_path, settings):
-    """The page's new strings in Chinese before they are merged into the project's catalogue:
-    compiled from zh_hans_parents_web.py into a locale folder searched first."""
-    spec = importlib.util.spec_from_file_location("zh_hans_parents_web", CATALOGUE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    catalogue = polib.POFile()
-    catalogue.metadata = {"Content-Type": "text/plain; charset=utf-8"}
-    for msgid, msgstr in module.ZH_HANS.items():
-        catalogue.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
-    folder = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    catalogue.save_as_mofile(str(folder / "django.mo"))
-    settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS]
-
 
 @pytest.mark.django_db(transaction=True)
-def test_a_parent_signs_in_and_logs_a_reading_on_a_phone(
-    world, live_server, browser, shots, parents_web_chinese
-):
+def test_a_parent_signs_in_and_logs_a_reading_on_a_phone(world, live_server, browser, shots):
     parent = world.personas["guardian"]
     infant = make_term_infant_born_50h_ago(world.ours)
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
