@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from neocare.alerts.models import ACTIVE
 from neocare.audit.services import audit_view
 from neocare.console.chart import bilirubin_svg
-from neocare.console.units import preferred_unit, unit_label
+from neocare.console.units import Bilirubin, preferred_unit, unit_label
 from neocare.console.views import CLINICIANS, for_roles
 from neocare.infants.assessments import assessment_latest, reading_facts
 from neocare.infants.models import (
@@ -33,7 +33,7 @@ from neocare.infants.models import (
 from neocare.infants.selectors import infants_visible_to
 from neocare.network.models import User
 from neocare.photos.models import Photo
-from risk_model.units import Unit, umol_l_shown
+from risk_model.units import Unit
 
 TEMPLATE = "console/referral_letter.html"
 # The newest readings that fit on one A4 page beside everything else (the chart shows them all);
@@ -53,13 +53,13 @@ class LetterReading:
 
 
 def _letter_reading(infant: Infant, reading: Reading) -> LetterReading:
-    facts = reading_facts(infant, reading)  # the numbers the assessments were made from
+    shown = Bilirubin.of(reading.value_as_sent, reading.unit_as_sent)  # as every page shows it
     return LetterReading(
         reading=reading,
-        age_hours=facts.age_hours,
+        age_hours=reading_facts(infant, reading).age_hours,
         as_sent=_as_sent(reading.value_as_sent, reading.unit_as_sent),
-        mg_dl=f"{facts.shown_mg_dl:.1f}",
-        umol_l=str(umol_l_shown(facts.value, facts.unit)),
+        mg_dl=f"{shown.mg_dl:.1f}",
+        umol_l=str(shown.umol_l),
     )
 
 

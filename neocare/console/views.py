@@ -319,12 +319,13 @@ def infant_record(request, infant_id):
     photos = list(infant.photos.filter(status=Photo.Status.USABLE).order_by("taken_at"))
     latest = assessment_latest(infant)
     kinds = {k for k in request.GET.getlist("kind") if k in selectors.KINDS}
+    summary = selectors.record_summary(infant, readings, latest)
     context = {
         "infant": infant,
-        "summary": selectors.record_summary(infant, readings, latest),
+        "summary": summary,
         "chart": bilirubin_svg(infant, readings, photos, unit=preferred_unit(request.user)),
         "latest": latest,
-        "active_alert": infant.alerts.filter(status__in=ACTIVE).first(),
+        "active_alert": summary["active_alert"],
         "timeline": selectors.record_timeline(infant, kinds),
         "kinds": selectors.KINDS,
         "kinds_shown": kinds,

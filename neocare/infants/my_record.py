@@ -16,22 +16,18 @@ from neocare.infants.services import consent_withdraw
 from neocare.messaging.models import Message
 from neocare.messaging.templates import TEMPLATES, render
 from neocare.network.models import User
-from risk_model.units import Unit, mg_dl_shown, to_mg_dl, umol_l_shown
+from risk_model.reasons import both_units
+from risk_model.units import mg_dl_shown, to_mg_dl, umol_l_shown
 
 
 def _language(guardian: User) -> str:
     return "en" if (guardian.language or "").startswith("en") else "zh-hans"
 
 
-def _value(reading) -> str:
-    """Both units as the parents' SMS write them: μmol/L first in Chinese."""
+def _value(reading, language: str) -> str:
+    """Both units as the parents' SMS write them (μmol/L first in Chinese)."""
     mg = mg_dl_shown(to_mg_dl(reading.value_as_sent, reading.unit_as_sent))
-    umol = umol_l_shown(reading.value_as_sent, reading.unit_as_sent)
-    return (
-        f"{umol} μmol/L（{mg} mg/dL）"
-        if reading.unit_as_sent == Unit.UMOL_L
-        else (f"{mg} mg/dL ({umol} µmol/L)")
-    )
+    return both_units(mg, umol_l_shown(reading.value_as_sent, reading.unit_as_sent), language)
 
 
 def my_messages(guardian: User):
@@ -59,7 +55,7 @@ def my_timeline(guardian: User, infant: Infant) -> dict:
             {
                 "at": r.measured_at,
                 "kind": "reading",
-                "summary": f"{r.get_method_display()}: {_value(r)}",
+                "summary": f"{r.get_method_display()}: {_value(r, language)}",
                 "advice": assessment.result["advice"][language] if assessment else None,
                 "status": None,
             }

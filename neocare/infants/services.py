@@ -101,10 +101,10 @@ def check_may_record_for(infant: Infant, user: User) -> None:
         raise PermissionDenied(_("Your role may not record readings."))
 
 
-def _original_or_conflict(
-    model: type[T], *, entered_by: User, idempotency_key: str, same: dict
-) -> T | None:
-    original = model.objects.filter(entered_by=entered_by, idempotency_key=idempotency_key).first()
+def original_or_conflict(model: type[T], *, idempotency_key: str, same: dict, **owner) -> T | None:
+    """The record already stored under this key by this `owner` (e.g. `entered_by=user`), or
+    None; IdempotencyConflict when it differs from what is sent again (`same`)."""
+    original = model.objects.filter(idempotency_key=idempotency_key, **owner).first()
     if original is None:
         return None
     differing = [name for name, value in same.items() if getattr(original, name) != value]
@@ -139,7 +139,7 @@ def _record_once(
     `derived` fields (canonical value, channel) may differ between the copies.
     """
     same = {"infant_id": infant.id, **sent}
-    original = _original_or_conflict(
+    original = original_or_conflict(
         model, entered_by=entered_by, idempotency_key=idempotency_key, same=same
     )
     if original is not None:
@@ -172,7 +172,7 @@ def _record_once(
                 object_id=record.public_id,
             )
     except IntegrityError:
-        original = _original_or_conflict(
+        original = original_or_conflict(
             model, entered_by=entered_by, idempotency_key=idempotency_key, same=same
         )
         if original is None:  # the constraint that fired was not the idempotency one

@@ -15,10 +15,10 @@ from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.models import Channel, Infant
 from neocare.infants.services import (
-    IdempotencyConflict,
     Recorded,
     check_may_record_for,
     observation_record,
+    original_or_conflict,
 )
 from neocare.network.models import User
 from neocare.photos.models import Photo
@@ -44,22 +44,6 @@ def _audit(question: Question, *, actor: User | None, action: str, reason: str =
         object_id=question.public_id,
         reason=reason,
     )
-
-
-def _original(*, asked_by: User, idempotency_key: str, same: dict) -> Question | None:
-    original = Question.objects.filter(asked_by=asked_by, idempotency_key=idempotency_key).first()
-    if original is None:
-        return None
-    differing = [name for name, value in same.items() if getattr(original, name) != value]
-    if differing:
-        raise IdempotencyConflict(
-            _(
-                "This idempotency key was already used for a different record (differs in: "
-                "%(fields)s). Use a new key for a new record."
-            )
-            % {"fields": ", ".join(sorted(differing))}
-        )
-    return original
 
 
 def emergency_advice(language: str) -> str:
@@ -92,7 +76,9 @@ def question_ask(
         if photo is None:
             raise ValidationError({"photo": [_("No photo with this id for this infant.")]})
     same = {"infant_id": infant.id, "text": text, "photo_id": photo.id if photo else None}
-    original = _original(asked_by=asked_by, idempotency_key=idempotency_key, same=same)
+    original = original_or_conflict(
+        Question, asked_by=asked_by, idempotency_key=idempotency_key, same=same
+    )
     if original is not None:
         return Recorded(original, created=False)
     check_may_record_for(infant, asked_by)  # consent withdrawn → 403
@@ -117,7 +103,9 @@ def question_ask(
                 _answer_danger(question, signs, now)
             notify_question_received(question)
     except IntegrityError:
-        original = _original(asked_by=asked_by, idempotency_key=idempotency_key, same=same)
+        original = original_or_conflict(
+            Question, asked_by=asked_by, idempotency_key=idempotency_key, same=same
+        )
         if original is None:
             raise
         return Recorded(original, created=False)
