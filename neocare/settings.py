@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
     "messages-sweep": {"task": "neocare.messaging.tasks.messages_sweep_task", "schedule": 30.0},
     # Photos whose analysis task never ran (broker down when they arrived).
     "photos-sweep": {"task": "neocare.photos.tasks.photos_sweep_task", "schedule": 60.0},
+    # Timed education: articles due by the infants' age and state (once per rule and guardian).
+    "education-dispatch": {
+        "task": "neocare.knowledge.tasks.education_dispatch_task",
+        "schedule": 900.0,
+    },
     # Parents' questions unanswered past their deadline go to the district centre (idempotent).
     "questions-escalate": {
         "task": "neocare.questions.tasks.questions_escalate_task",
@@ -387,6 +392,11 @@ SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
 # leave SMS_URGENT_RESERVE of them for an urgent message.
 SMS_DAILY_BUDGET_PER_PHONE = env.int("SMS_DAILY_BUDGET_PER_PHONE", default=5)
 SMS_URGENT_RESERVE = env.int("SMS_URGENT_RESERVE", default=1)
+# Education (timed articles, issue #15): the lowest priority. It goes only while this many
+# non-urgent messages stay free for clinical ones (besides the urgent reserve), at most
+# SMS_EDUCATION_PER_DAY a day per number. Programme policy (docs/knowledge-base.md).
+SMS_EDUCATION_HEADROOM = env.int("SMS_EDUCATION_HEADROOM", default=2)
+SMS_EDUCATION_PER_DAY = env.int("SMS_EDUCATION_PER_DAY", default=1)
 # Non-urgent messages wait out the night (local hours, start inclusive, end exclusive).
 SMS_QUIET_HOURS = (
     env.int("SMS_QUIET_START_HOUR", default=21),

@@ -634,13 +634,18 @@ def _monitoring_end_day(infant: InfantFacts, policy: Policy) -> int:
     return policy.monitoring_end_day_term if term else policy.monitoring_end_day_late_preterm
 
 
-def _prolonged_limit_hours(infant: InfantFacts, policy: Policy) -> int:
-    """DOMAIN.md: 2 weeks formula-fed, 3 weeks breastfed; mixed feeding by programme policy."""
-    if infant.feeding == Feeding.EXCLUSIVE_BREASTFEEDING:
+def prolonged_limit_hours(feeding, policy: Policy) -> int:
+    """The age at which jaundice is prolonged. DOMAIN.md: 2 weeks formula-fed, 3 weeks
+    breastfed; mixed feeding by programme policy."""
+    if feeding == Feeding.EXCLUSIVE_BREASTFEEDING:
         return PROLONGED_BREASTFED_HOURS
-    if infant.feeding == Feeding.MIXED:
+    if feeding == Feeding.MIXED:
         return policy.prolonged_mixed_feeding_day * 24
     return PROLONGED_FORMULA_HOURS
+
+
+def _prolonged_limit_hours(infant: InfantFacts, policy: Policy) -> int:
+    return prolonged_limit_hours(infant.feeding, policy)
 
 
 def _base(

@@ -32,6 +32,7 @@ from neocare.infants.models import (
     Reading,
 )
 from neocare.messaging import notify
+from neocare.messaging.models import Message
 from neocare.network.models import Facility, User
 from risk_model.tables import AAP_MIN_GA_WEEKS
 from risk_model.units import Unit, to_mg_dl, to_umol_l
@@ -381,6 +382,11 @@ def consent_withdraw(*, infant: Infant, guardian: User) -> Guardianship:
     if guardianship.consent_withdrawn_at is None:
         guardianship.consent_withdrawn_at = timezone.now()
         guardianship.save(update_fields=["consent_withdrawn_at"])
+        # What still waits in the outbox for them about this infant (a reminder held by quiet
+        # hours, an article) is not sent either; kept, with the reason.
+        Message.objects.filter(
+            recipient=guardian, infant=infant, status=Message.Status.PENDING
+        ).update(status=Message.Status.SUPPRESSED, reason="consent_withdrawn")
         audit_record(
             actor=guardian,
             infant=infant,

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from neocare.knowledge import services
-from neocare.knowledge.models import Article, Tag
+from neocare.knowledge.models import Article, EducationRule, EducationSent, Tag
 
 
 @admin.register(Tag)
@@ -162,3 +162,54 @@ class ArticleAdmin(admin.ModelAdmin):
             lambda article: services.article_withdraw(article=article),
             _("%(number)d article(s) back to draft."),
         )
+
+
+@admin.register(EducationRule)
+class EducationRuleAdmin(admin.ModelAdmin):
+    """Timed education is data: a rule's article, moment and window are edited here; it sends
+    only while its article is published (neocare/knowledge/education.py)."""
+
+    list_display = [
+        "code",
+        "description",
+        "article",
+        "trigger",
+        "after_hours",
+        "within_hours",
+        "skip_while_alert_open",
+        "active",
+        "sent_count",
+        "opened_count",
+    ]
+    list_filter = ["active", "trigger"]
+
+    @admin.display(description=_("sent"))
+    def sent_count(self, rule):
+        return rule.sent.count()
+
+    @admin.display(description=_("opened"))
+    def opened_count(self, rule):
+        return rule.sent.filter(read_at__isnull=False).count()
+
+    def has_delete_permission(self, request, obj=None):
+        # A rule that has been sent is part of the record: deactivate it instead.
+        return obj is None or not obj.sent.exists()
+
+
+@admin.register(EducationSent)
+class EducationSentAdmin(admin.ModelAdmin):
+    """What was sent and whether it was opened (read-only)."""
+
+    list_display = ["rule", "created_at", "read_at"]
+    list_filter = ["rule"]
+    fields = ["rule", "created_at", "read_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

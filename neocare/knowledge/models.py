@@ -132,3 +132,87 @@ class Article(models.Model):
 
     def body_in(self, language: str) -> str:
         return self.body_en_md if language == "en" else self.body_zh_md
+
+
+class EducationRule(models.Model):
+    """Timed education (issue #15, item 5): a rule — data, edited in the admin — that sends a
+    guardian the link to an article when the infant reaches an age or a state. Sent once per
+    infant, rule and guardian (`EducationSent`), through the outbox at the lowest priority
+    (`neocare.knowledge.education`)."""
+
+    class Trigger(models.TextChoices):
+        BIRTH = "birth", _("hours after birth")
+        DISCHARGE = "discharge", _("hours after discharge from the birth hospital")
+        # The day the guideline engine's prolonged-jaundice check falls for this infant's
+        # feeding (DOMAIN.md: 14 days formula-fed, 21 breastfed; mixed by programme policy).
+        PROLONGED_CHECK = "prolonged_check", _("hours after the prolonged-jaundice check day")
+        PHOTOTHERAPY_STOPPED = "phototherapy_stopped", _("hours after phototherapy stopped")
+        DANGER_SIGN = "danger_sign", _("hours after a danger sign was reported")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    description = models.CharField(_("description"), max_length=200)
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="rules", verbose_name=_("article")
+    )
+    trigger = models.CharField(_("from"), max_length=24, choices=Trigger.choices)
+    after_hours = models.PositiveIntegerField(_("after (hours)"), default=0)
+    # Past this the moment has gone (a day-3 stool card on day 10 teaches the wrong thing).
+    within_hours = models.PositiveIntegerField(
+        _("still worth sending for (hours)"),
+        default=48,
+        help_text=_("After this long past its time the rule is not sent at all."),
+    )
+    # Empty: every feeding.
+    feeding = models.JSONField(_("only for feeding"), default=list, blank=True)
+    # A message that teaches must not compete with a doctor's: most rules wait while an alert
+    # is open (they fire later if still within their window).
+    skip_while_alert_open = models.BooleanField(_("not while an alert is open"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["trigger", "after_hours", "code"]
+        verbose_name = _("education rule")
+        verbose_name_plural = _("education rules")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        super().clean()
+        from neocare.infants.models import Infant  # infants imports nothing of the knowledge base
+
+        allowed = set(Infant.Feeding.values)
+        if not isinstance(self.feeding, list) or not set(self.feeding) <= allowed:
+            raise ValidationError(
+                {
+                    "feeding": _("A list of feeding codes: %(codes)s, or empty for all.")
+                    % {"codes": ", ".join(sorted(allowed))}
+                }
+            )
+
+
+class EducationSent(models.Model):
+    """One rule sent to one guardian about one infant: the once-only record, the link's token
+    and when the guardian opened it."""
+
+    rule = models.ForeignKey(EducationRule, on_delete=models.PROTECT, related_name="sent")
+    infant = models.ForeignKey("infants.Infant", on_delete=models.CASCADE, related_name="+")
+    guardian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    message = models.OneToOneField(
+        "messaging.Message", on_delete=models.PROTECT, null=True, related_name="education"
+    )
+    token = models.CharField(max_length=24, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("education sent")
+        verbose_name_plural = _("education sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "infant", "guardian"], name="education_once_per_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} → {self.guardian} ({self.infant_id})"

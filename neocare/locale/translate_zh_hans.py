@@ -184,7 +184,7 @@ ZH_HANS = {
     # Skin photos (issue #6)
     "hold the phone closer so that the card fills more of the photo.": "把手机靠近一些，让比色卡在照片中占更大的面积。",
     "avoid direct sunlight and flash; take it in bright shade or by a window.": "避免阳光直射和闪光灯；在明亮的阴凉处或窗边拍摄。",
-    "keep the whole card flat and in view, and mark it again in the app.": "让整张比色卡平放并完整入镜，并在应用中重新标出比色卡。",
+    "keep the whole card flat and in view, and mark it again in the app (on the web page: let the card fill the photo).": "让整张比色卡平放并完整入镜，并在应用中重新标出比色卡（网页上：让比色卡占满整张照片）。",
     "hold the phone still and let it focus before taking the photo.": "拿稳手机，等对焦清晰后再拍。",
     "take it somewhere brighter, by a window in daylight.": "到更亮的地方拍，例如白天的窗边。",
     "lay the card flat on the baby's skin so that skin fills its window.": "把比色卡平贴在宝宝皮肤上，让皮肤填满卡片中间的窗口。",

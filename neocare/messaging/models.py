@@ -35,6 +35,10 @@ class Message(models.Model):
         "infants.Infant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     urgent = models.BooleanField(default=False)
+    # Education (timed articles): the lowest priority. Sent only while the day's budget keeps
+    # SMS_EDUCATION_HEADROOM messages free for clinical ones, at most SMS_EDUCATION_PER_DAY a
+    # day, last in every queue, and always alone (never merged with a clinical message).
+    low_priority = models.BooleanField(default=False)
     # Set by the caller so the same event never writes two messages (e.g. "reminder:<id>:1").
     dedupe_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -73,13 +73,7 @@ def _what_was_sent(assessment) -> tuple[str, dict]:
     """The template and what it names, in the current language. Visual and photo values are
     always called estimates."""
     if assessment.photo_id is not None:
-        photo = assessment.photo
-        low, high = photo.estimate_low_mg_dl, photo.estimate_high_mg_dl
-        if translation.get_language() == "zh-hans":
-            shown = f"{umol_l_shown(low, Unit.MG_DL)}–{umol_l_shown(high, Unit.MG_DL)} μmol/L"
-        else:
-            shown = f"{low:.1f}–{high:.1f} mg/dL"
-        return "photo_result", {"range": shown}
+        return "photo_result", {"range": photo_range(assessment.photo)}
     if assessment.phototherapy_id is not None:
         return "treatment_result", {}
     reading = assessment.reading
@@ -98,6 +92,15 @@ def _what_was_sent(assessment) -> tuple[str, dict]:
     else:
         what = gettext("meter reading %(value)s") % {"value": value}
     return "reading_result", {"what": what}
+
+
+def photo_range(photo) -> str:
+    """A usable photo's estimate as a range, in the current language's unit (μmol/L for
+    Chinese, mg/dL for English)."""
+    low, high = photo.estimate_low_mg_dl, photo.estimate_high_mg_dl
+    if translation.get_language() == "zh-hans":
+        return f"{umol_l_shown(low, Unit.MG_DL)}–{umol_l_shown(high, Unit.MG_DL)} μmol/L"
+    return f"{low:.1f}–{high:.1f} mg/dL"
 
 
 def _next_text(assessment, now) -> str:
@@ -167,7 +170,10 @@ def notify_assessment(assessment, *, now) -> None:
 RETAKE_FIXES = {
     "card_too_small": _("hold the phone closer so that the card fills more of the photo."),
     "overexposed": _("avoid direct sunlight and flash; take it in bright shade or by a window."),
-    "card_not_found": _("keep the whole card flat and in view, and mark it again in the app."),
+    "card_not_found": _(
+        "keep the whole card flat and in view, and mark it again in the app (on the web page: "
+        "let the card fill the photo)."
+    ),
     "blurred": _("hold the phone still and let it focus before taking the photo."),
     "underexposed": _("take it somewhere brighter, by a window in daylight."),
     "no_skin": _("lay the card flat on the baby's skin so that skin fills its window."),

@@ -60,6 +60,8 @@ class Draft:
     params: dict
     infant: object = None
     urgent: bool = False
+    # Education: the lowest priority (see `_allowed_today`).
+    low_priority: bool = False
     # The event that causes it, e.g. "reminder:<id>:1:<guardian>": a repeat writes nothing.
     dedupe_key: str | None = None
 
@@ -109,6 +111,7 @@ def messages_enqueue(drafts: Sequence[Draft]) -> list[Message]:
                 params={k: str(v) for k, v in d.params.items()},
                 infant=d.infant,
                 urgent=d.urgent,
+                low_priority=d.low_priority and not d.urgent,
                 dedupe_key=d.dedupe_key or f"once:{uuid.uuid4()}",
                 status=status,
                 reason=reason,
@@ -165,9 +168,7 @@ def _prepare(message_id: int) -> tuple[Message, Outgoing] | None:
         phone=message.phone, day=_local(now).date()
     )
     budget = settings.SMS_DAILY_BUDGET_PER_PHONE
-    # Non-urgent messages leave room for an urgent one later in the day.
-    allowed = budget if message.urgent else budget - settings.SMS_URGENT_RESERVE
-    if day.sent >= allowed and not message.urgent:
+    if not message.urgent and not _allowed_today(message, day, now):
         message.status, message.not_before = Message.Status.PENDING, _next_budget_day(now)
         message.save(update_fields=["status", "not_before", "updated_at"])
         return None
@@ -179,17 +180,22 @@ def _prepare(message_id: int) -> tuple[Message, Outgoing] | None:
     template_id, params = TEMPLATES[message.template].provider_id, message.params
     # Fold whatever else is due for this number into this message (two infants of one mother,
     # a reminder and a result): one text, one unit of the budget.
-    others = list(
-        Message.objects.select_for_update(skip_locked=True)
-        .filter(
-            phone=message.phone,
-            status=Message.Status.PENDING,
-            not_before__lte=now,
-            urgent=False,
+    # An article (low priority) always goes alone: never folded into a clinical text, which
+    # says one thing, nor carrying one (SMS_EDUCATION_PER_DAY counts what it sends).
+    others = []
+    if not message.low_priority:
+        others = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(
+                phone=message.phone,
+                status=Message.Status.PENDING,
+                not_before__lte=now,
+                urgent=False,
+                low_priority=False,
+            )
+            .exclude(pk=message.pk)
+            .order_by("created_at")
         )
-        .exclude(pk=message.pk)
-        .order_by("created_at")
-    )
     if others:
         texts = [text] + [_render(o) for o in others]
         text = "\n".join(texts)
@@ -200,6 +206,26 @@ def _prepare(message_id: int) -> tuple[Message, Outgoing] | None:
     day.sent += 1
     day.save(update_fields=["sent"])
     return message, Outgoing(str(message.public_id), message.phone, template_id, params, text)
+
+
+def _allowed_today(message: Message, day: PhoneDay, now: datetime) -> bool:
+    """Whether the number's daily budget lets this non-urgent message go today.
+
+    Clinical messages leave SMS_URGENT_RESERVE for an urgent one later in the day. Education
+    (low priority) also leaves SMS_EDUCATION_HEADROOM for clinical messages and goes at most
+    SMS_EDUCATION_PER_DAY times a day: with the defaults (5, 1, 2, 1) an article goes only to a
+    number that has had at most one message today, and three remain for the doctors' news.
+    """
+    allowed = settings.SMS_DAILY_BUDGET_PER_PHONE - settings.SMS_URGENT_RESERVE
+    if not message.low_priority:
+        return day.sent < allowed
+    if day.sent >= allowed - settings.SMS_EDUCATION_HEADROOM:
+        return False
+    start = _local(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    education_today = Message.objects.filter(
+        phone=message.phone, low_priority=True, sent_at__gte=start
+    ).count()
+    return education_today < settings.SMS_EDUCATION_PER_DAY
 
 
 def message_send(message_id: int) -> str | None:
@@ -257,7 +283,7 @@ def messages_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:
         stuck.update(status=Message.Status.UNKNOWN, reason="worker_lost_mid_send")
     due = list(
         Message.objects.filter(status=Message.Status.PENDING, not_before__lte=now)
-        .order_by("-urgent", "not_before")
+        .order_by("-urgent", "low_priority", "not_before")
         .values_list("pk", flat=True)[:batch]
     )
     from neocare.messaging.tasks import message_send_task

@@ -180,6 +180,13 @@ TEMPLATES = {
         ),
         _("unanswered parents' question (to the doctor)"),
     ),
+    # Timed education (neocare/knowledge/education.py): the lowest priority; the link is the
+    # guardian's own (opening it is recorded).
+    "education": Template(
+        "NC_EDUCATION",
+        _("NeoCare: to read for %(infant)s now: %(title)s %(link)s"),
+        _("article for parents"),
+    ),
     # Several messages to one number folded into one (daily budget): parts are rendered texts.
     "combined": Template("NC_COMBINED", _("%(parts)s"), _("several messages in one")),
 }

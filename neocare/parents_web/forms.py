@@ -12,6 +12,9 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from neocare.infants.models import Reading
 from neocare.infants.serializers import ReadingSerializer
+from neocare.photos.models import Photo
+from neocare.photos.serializers import PhotoUploadSerializer
+from neocare.questions.models import QUESTION_MAX_CHARS
 from risk_model.units import Unit
 
 # What a parent can measure; a visual estimate is not a measurement (GLOSSARY.md).
@@ -92,9 +95,75 @@ class ReadingForm(forms.Form):
                 "idempotency_key": cleaned["idempotency_key"],
             }
         )
-        if not checked.is_valid():
-            for field, messages in checked.errors.items():
-                target = field if field in self.fields and field != "idempotency_key" else None
-                for message in messages if isinstance(messages, list) else [messages]:
-                    self.add_error(target, str(message))
+        _copy_errors(self, checked)
         return cleaned
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=QUESTION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your question.")},
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+# Without a script the page cannot let a parent mark the card, so the page asks for a photo in
+# which the card fills the frame, and says so (the quality gate refuses one where it does not).
+WHOLE_FRAME = {"x": 0.0, "y": 0.0, "w": 1.0, "h": 1.0}
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        error_messages={"required": _("Choose or take a photo.")},
+    )
+    body_site = forms.ChoiceField(
+        label=_("Where the card lies"),
+        choices=[
+            (Photo.BodySite.FOREHEAD, Photo.BodySite.FOREHEAD.label),
+            (Photo.BodySite.STERNUM, Photo.BodySite.STERNUM.label),
+        ],
+        initial=Photo.BodySite.FOREHEAD,
+        widget=forms.RadioSelect,
+    )
+    taken_at = forms.DateTimeField(
+        label=_("Taken at"),
+        input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    @classmethod
+    def blank(cls, key: str) -> "PhotoForm":
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return cls(initial={"taken_at": now, "idempotency_key": key})
+
+    def clean(self):
+        """The API's own checks (size, time, key), so both doors refuse the same photos."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        checked = PhotoUploadSerializer(
+            data={
+                "image": cleaned["image"],
+                "taken_at": cleaned["taken_at"].isoformat(),
+                "body_site": cleaned["body_site"],
+                "card_rect": WHOLE_FRAME,
+                "idempotency_key": cleaned["idempotency_key"],
+            }
+        )
+        _copy_errors(self, checked)
+        return cleaned
+
+
+def _copy_errors(form: forms.Form, checked) -> None:
+    """The API serializer's refusals onto the page's fields (the rest above the form)."""
+    if checked.is_valid():
+        return
+    for field, messages in checked.errors.items():
+        target = field if field in form.fields and field != "idempotency_key" else None
+        for message in messages if isinstance(messages, list) else [messages]:
+            form.add_error(target, str(message))

@@ -15,8 +15,17 @@ urlpatterns = [
         views.reading_result,
         name="reading-result",
     ),
+    path("infants/<uuid:infant_id>/photo/", views.photo_new, name="photo-new"),
+    path(
+        "infants/<uuid:infant_id>/photos/<uuid:photo_id>/",
+        views.photo_result,
+        name="photo-result",
+    ),
+    path("infants/<uuid:infant_id>/questions/", views.questions, name="questions"),
     path("articles/", views.articles, name="articles"),
     path("articles/<uuid:article_id>/", views.article, name="article"),
+    # The guardian's own link in a timed-education message (12 URL-safe characters).
+    path("e/<str:token>/", views.education_link, name="education-link"),
     path("consent/", views.consents, name="consents"),
     path("consent/<uuid:infant_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
 ]

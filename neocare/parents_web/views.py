@@ -11,6 +11,7 @@ from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,16 +21,33 @@ from neocare.audit.services import audit_view
 from neocare.infants import services as infant_services
 from neocare.infants.models import Channel
 from neocare.infants.my_record import my_consents, my_timeline
+from neocare.knowledge.education import education_opened
 from neocare.knowledge.selectors import articles_public
 from neocare.knowledge.services import article_search, markdown_to_html, search_terms
+from neocare.messaging.notify import RETAKE_FIXES, photo_range
 from neocare.network.models import User
 from neocare.network.sign_in import code_request, code_verify
-from neocare.parents_web.forms import FORM_KEY, CodeForm, PhoneForm, ReadingForm, new_form_key
+from neocare.parents_web.chart import readings_svg
+from neocare.parents_web.forms import (
+    FORM_KEY,
+    WHOLE_FRAME,
+    CodeForm,
+    PhoneForm,
+    PhotoForm,
+    QuestionForm,
+    ReadingForm,
+    new_form_key,
+)
 from neocare.parents_web.selectors import my_infants, reading_sent_with
+from neocare.photos.models import Photo
+from neocare.photos.services import photo_record
+from neocare.questions.selectors import questions_visible_to
+from neocare.questions.services import question_ask
 
 SESSION_DAYS = 30  # as the app's token (TOKEN_TTL_GUARDIAN_DAYS' default)
 PHONE_KEY = "parents_web_phone"
 NEWEST_READINGS = 5
+QUESTIONS_SHOWN = 30
 
 
 def _is_guardian(user) -> bool:
@@ -140,6 +158,8 @@ def home(request):
                 "advice": timeline["advice"],
                 "next_measurement_at": timeline["next_measurement_at"],
                 "readings": readings,
+                # Drawn by the page's own code from numbers (parents_web.chart): no user text.
+                "chart": mark_safe(readings_svg(infant, _language(request.user)) or ""),  # noqa: S308
             }
         )
     return render(request, "parents_web/home.html", {"cards": cards})
@@ -156,6 +176,25 @@ def _form_errors_from(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def _with_new_key(request):
+    """The form's key travels in its address (see `reading_new`)."""
+    return redirect(f"{request.path}?key={new_form_key()}")
+
+
+def _resent_with_other_values(form_class, request, *, files=None):
+    """The same form sent again with other values: keep them, give a fresh key."""
+    form = form_class({**request.POST.dict(), "idempotency_key": new_form_key()}, files)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "This form was already sent with other values. Check them and send again to "
+            "record a new one."
+        ),
+    )
+    return form
+
+
 @parents_page
 @require_http_methods(["GET", "POST"])
 def reading_new(request, infant_id):
@@ -167,7 +206,7 @@ def reading_new(request, infant_id):
         # second tap on "save" returns the first reading instead of recording another.
         key = request.GET.get("key", "")
         if not FORM_KEY.match(key):
-            return redirect(f"{request.path}?key={new_form_key()}")
+            return _with_new_key(request)
         saved = reading_sent_with(request.user, infant, key)
         form = ReadingForm.blank(key)
     else:
@@ -188,16 +227,7 @@ def reading_new(request, infant_id):
             except ValidationError as error:
                 _form_errors_from(form, error)
             except infant_services.IdempotencyConflict:
-                # The same form sent again with other values: keep them, give a fresh key.
-                form = ReadingForm({**request.POST.dict(), "idempotency_key": new_form_key()})
-                form.is_valid()
-                form.add_error(
-                    None,
-                    _(
-                        "This form was already sent with other values. Check them and send "
-                        "again to record a new reading."
-                    ),
-                )
+                form = _resent_with_other_values(ReadingForm, request)
             except PermissionDenied as refusal:
                 form.add_error(None, str(refusal))
             else:
@@ -237,6 +267,125 @@ def reading_result(request, infant_id, reading_id):
     )
 
 
+# --- Skin photos ----------------------------------------------------------------------------
+@parents_page
+@require_http_methods(["GET", "POST"])
+def photo_new(request, infant_id):
+    """A skin photo with the calibration card (the app's upload, the same service)."""
+    infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
+    if request.method == "GET":
+        key = request.GET.get("key", "")
+        if not FORM_KEY.match(key):
+            return _with_new_key(request)
+        form = PhotoForm.blank(key)
+    else:
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                recorded = photo_record(
+                    infant=infant,
+                    uploaded_by=request.user,
+                    data=data["image"].read(),
+                    taken_at=data["taken_at"],
+                    body_site=data["body_site"],
+                    card_rect=WHOLE_FRAME,
+                    idempotency_key=data["idempotency_key"],
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            except infant_services.IdempotencyConflict:
+                form = _resent_with_other_values(PhotoForm, request)
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return redirect(
+                    "parents_web:photo-result",
+                    infant_id=infant.public_id,
+                    photo_id=recorded.record.public_id,
+                )
+    return render(
+        request,
+        "parents_web/photo_form.html",
+        {"infant": infant, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@parents_page
+@require_http_methods(["GET"])
+def photo_result(request, infant_id, photo_id):
+    infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
+    photo = get_object_or_404(infant.photos.select_related("assessment"), public_id=photo_id)
+    audit_view(
+        actor=request.user, infant=infant, what="parents_web_photo", object_id=photo.public_id
+    )
+    assessment = getattr(photo, "assessment", None)
+    language = _language(request.user)
+    context = {"infant": infant, "photo": photo, "advice": None, "range": None, "fix": None}
+    if photo.status == Photo.Status.USABLE and photo.estimate_low_mg_dl is not None:
+        context["range"] = photo_range(photo)
+    if photo.status == Photo.Status.UNUSABLE and photo.problem in RETAKE_FIXES:
+        context["fix"] = RETAKE_FIXES[photo.problem]
+    if assessment is not None:
+        context["advice"] = assessment.result["advice"][language]
+        context["next_measurement_at"] = assessment.next_measurement_at
+    return render(request, "parents_web/photo_result.html", context)
+
+
+# --- Questions to the community doctor ------------------------------------------------------
+@parents_page
+@require_http_methods(["GET", "POST"])
+def questions(request, infant_id):
+    """Ask the community doctor about one baby, and read the answers (newest first)."""
+    infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
+    if request.method == "GET":
+        key = request.GET.get("key", "")
+        if not FORM_KEY.match(key):
+            return _with_new_key(request)
+        form = QuestionForm(initial={"idempotency_key": key})
+    else:
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                recorded = question_ask(
+                    infant=infant,
+                    asked_by=request.user,
+                    text=data["text"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            except infant_services.IdempotencyConflict:
+                form = _resent_with_other_values(QuestionForm, request)
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                # A fresh form below the list; the question just sent on top, marked.
+                page = reverse("parents_web:questions", args=[infant.public_id])
+                asked = recorded.record.public_id
+                return redirect(f"{page}?key={new_form_key()}&asked={asked}#q-{asked}")
+    audit_view(actor=request.user, infant=infant, what="parents_web_questions")
+    asked = (
+        questions_visible_to(request.user)
+        .filter(infant=infant)
+        .select_related("answered_by")
+        .order_by("-created_at", "-id")[:QUESTIONS_SHOWN]
+    )
+    return render(
+        request,
+        "parents_web/questions.html",
+        {
+            "infant": infant,
+            "form": form,
+            "questions": asked,
+            "just_asked": request.GET.get("asked", ""),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
 # --- Articles -------------------------------------------------------------------------------
 @parents_page(anonymous=True)
 @require_http_methods(["GET"])
@@ -260,8 +409,27 @@ def articles(request):
 @parents_page(anonymous=True)
 @require_http_methods(["GET"])
 def article(request, article_id):
-    language = _language(request.user)
     found = get_object_or_404(articles_public(), public_id=article_id)
+    return _article_page(request, found, _language(request.user))
+
+
+@parents_page(anonymous=True)
+@require_http_methods(["GET"])
+def education_link(request, token):
+    """The link in a timed-education message: its first opening is recorded (the article is
+    public, so the link works signed in or not), and the article shown in the language of the
+    guardian it was sent to."""
+    sent = education_opened(token)
+    if sent is None:
+        raise Http404
+    found = get_object_or_404(articles_public(), pk=sent.rule.article_id)
+    language = _language(sent.guardian)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return _article_page(request, found, language)
+
+
+def _article_page(request, found, language: str):
     return render(
         request,
         "parents_web/article.html",
