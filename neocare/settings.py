@@ -344,6 +344,8 @@ CLINICAL_POLICY = {
     "before_72h_latest_due_age_hours": 120,
     # How long a report counts: danger signs, a weight, an unanswered estimate.
     "danger_signs_valid_hours": 24,
+    # Reported seizures and a blue colour are an emergency too (not in DOMAIN.md's list).
+    "emergency_signs_beyond_guideline": ("seizures", "blue_colour"),
     "weight_valid_hours": 72,
     "estimate_valid_hours": 24,
     # A TSB's advice (another TSB, or hospital) outlives newer meter readings this long.

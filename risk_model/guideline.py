@@ -190,6 +190,9 @@ class ObservationFacts:
     high_pitched_cry: bool | None = None
     arching: bool | None = None
     weight_g: int | None = None
+    # Beyond DOMAIN.md's four: signs the programme treats as an emergency (policy).
+    seizures: bool | None = None
+    blue_colour: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -502,6 +505,9 @@ def plausibility(
 
 # --- Observations --------------------------------------------------------------------------------
 DANGER_SIGNS = ("poor_feeding", "lethargy", "high_pitched_cry", "arching")
+# Signs the parents may report that DOMAIN.md does not list; an emergency when the programme's
+# policy names them (Policy.emergency_signs_beyond_guideline).
+OTHER_EMERGENCY_SIGNS = ("seizures", "blue_colour")
 
 
 def _latest_reports(observations: Sequence[ObservationFacts], names: Sequence[str]) -> dict:
@@ -520,19 +526,24 @@ def _observation_signals(
 ) -> list[Signal]:
     signals = []
     reports = _latest_reports(
-        [o for o in observations if o.age_hours <= at], ("stool_pale", "weight_g", *DANGER_SIGNS)
+        [o for o in observations if o.age_hours <= at],
+        ("stool_pale", "weight_g", *DANGER_SIGNS, *OTHER_EMERGENCY_SIGNS),
     )
+
+    def reported(names) -> list[str]:
+        return [
+            name
+            for name in names
+            if name in reports
+            and reports[name][0]
+            and at - reports[name][1] <= policy.danger_signs_valid_hours
+        ]
+
     pale = reports.get("stool_pale")
     if pale and pale[0]:
         # DOMAIN.md: possible biliary atresia: refer within days. Counts until a normal stool.
         signals.append(Signal("pale_stool", Action.DOCTOR_REVIEW, {"age_hours": round(pale[1], 1)}))
-    danger = [
-        name
-        for name in DANGER_SIGNS
-        if name in reports
-        and reports[name][0]
-        and at - reports[name][1] <= policy.danger_signs_valid_hours
-    ]
+    danger = reported(DANGER_SIGNS)
     if danger:
         # DOMAIN.md: possible acute bilirubin encephalopathy, an emergency whatever the number.
         signals.append(
@@ -540,6 +551,17 @@ def _observation_signals(
                 "encephalopathy_signs",
                 Action.EMERGENCY,
                 {"signs": danger, "age_hours": round(max(reports[n][1] for n in danger), 1)},
+            )
+        )
+    other = reported(policy.emergency_signs_beyond_guideline)
+    if other:
+        # Programme policy, not DOMAIN.md: seizures (also a sign of advanced bilirubin
+        # encephalopathy) and a blue colour send the baby to the emergency department.
+        signals.append(
+            Signal(
+                "reported_emergency",
+                Action.EMERGENCY,
+                {"signs": other, "age_hours": round(max(reports[n][1] for n in other), 1)},
             )
         )
     weight = reports.get("weight_g")

@@ -43,6 +43,11 @@ class Policy:
 
     # How long a report counts without being repeated (hours before the assessment).
     danger_signs_valid_hours: float = 24
+    # Signs parents report that DOMAIN.md's list ("poor feeding, lethargy, high-pitched cry,
+    # arching") does not name, treated as an emergency all the same: seizures (advanced acute
+    # bilirubin encephalopathy, or another emergency) and a blue colour (cyanosis). A subset
+    # of risk_model.guideline.OTHER_EMERGENCY_SIGNS.
+    emergency_signs_beyond_guideline: tuple[str, ...] = ("seizures", "blue_colour")
     weight_valid_hours: float = 72
     # An estimate (photo or visual) not yet answered by a measurement counts this long.
     estimate_valid_hours: float = 24

@@ -324,6 +324,14 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Pale stools reported at {age} h: possible biliary atresia; refer within days (surgery "
         "before about 60 days).",
     ),
+    "reported_emergency": (
+        "宝宝抽搐或皮肤、嘴唇发紫是急症，请立即去医院急诊；情况危急请拨打 120。",
+        "Seizures (fits) or blue skin or lips are an emergency. Go to a hospital emergency "
+        "department now; if your baby is very unwell, call 120.",
+        "{age} 小时报告：{signs}。按项目政策视为急症（不在 DOMAIN.md 的危险征象之列）。",
+        "Reported at {age} h: {signs}. An emergency by programme policy (beyond DOMAIN.md's "
+        "danger signs).",
+    ),
     "encephalopathy_signs": (
         "宝宝吃奶差、嗜睡难以唤醒、尖声哭叫或身体后仰是危险信号，请立即去医院急诊；情况危急请拨打 120。",
         "Poor feeding, being very sleepy or hard to wake, a high-pitched cry or arching are "
@@ -406,12 +414,16 @@ SIGN_NAMES = {
         "lethargy": "嗜睡、难以唤醒",
         "high_pitched_cry": "尖声哭叫",
         "arching": "颈部或背部后仰（角弓反张）",
+        "seizures": "抽搐（惊厥）",
+        "blue_colour": "皮肤或嘴唇发紫",
     },
     EN: {
         "poor_feeding": "poor feeding",
         "lethargy": "lethargy, hard to wake",
         "high_pitched_cry": "high-pitched cry",
         "arching": "arching of neck or back",
+        "seizures": "seizures (fits)",
+        "blue_colour": "blue skin or lips",
     },
 }
 WHY_CONFIRM = {

@@ -136,6 +136,8 @@ def observation_facts(infant: Infant, observation: Observation) -> ObservationFa
         high_pitched_cry=observation.high_pitched_cry,
         arching=observation.arching,
         weight_g=observation.weight_g,
+        seizures=observation.seizures,
+        blue_colour=observation.blue_colour,
     )
 
 

@@ -299,6 +299,9 @@ class Observation(models.Model):
     lethargy = models.BooleanField(_("lethargy, hard to wake"), null=True, blank=True)
     high_pitched_cry = models.BooleanField(_("high-pitched cry"), null=True, blank=True)
     arching = models.BooleanField(_("arching of neck or back"), null=True, blank=True)
+    # Not in DOMAIN.md's list; an emergency by programme policy (emergency_signs_beyond_guideline).
+    seizures = models.BooleanField(_("seizures (fits)"), null=True, blank=True)
+    blue_colour = models.BooleanField(_("blue skin or lips"), null=True, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

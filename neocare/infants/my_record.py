@@ -11,13 +11,23 @@ from django.utils import timezone
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.assessments import assessment_latest
-from neocare.infants.models import Guardianship, Infant
+from neocare.infants.models import Guardianship, Infant, Observation
 from neocare.infants.services import consent_withdraw
 from neocare.messaging.models import Message
 from neocare.messaging.templates import TEMPLATES, render
 from neocare.network.models import User
 from risk_model.reasons import both_units
 from risk_model.units import mg_dl_shown, to_mg_dl, umol_l_shown
+
+# The danger signs an observation may report (DOMAIN.md's and the programme's), by field.
+SIGNS_REPORTED = (
+    "poor_feeding",
+    "lethargy",
+    "high_pitched_cry",
+    "arching",
+    "seizures",
+    "blue_colour",
+)
 
 
 def _language(guardian: User) -> str:
@@ -81,6 +91,11 @@ def my_timeline(guardian: User, infant: Infant) -> dict:
                     for part in (
                         o.weight_g and f"{o.weight_g} g",
                         o.stool_colour and o.get_stool_colour_display(),
+                        *(
+                            Observation._meta.get_field(sign).verbose_name
+                            for sign in SIGNS_REPORTED
+                            if getattr(o, sign)
+                        ),
                     )
                     if part
                 ),
@@ -167,6 +182,8 @@ def my_export(guardian: User) -> dict:
                         "lethargy": o.lethargy,
                         "high_pitched_cry": o.high_pitched_cry,
                         "arching": o.arching,
+                        "seizures": o.seizures,
+                        "blue_colour": o.blue_colour,
                     }
                     for o in infant.observations.order_by("observed_at")
                 ],

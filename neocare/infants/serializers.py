@@ -287,6 +287,8 @@ OBSERVATION_VALUE_FIELDS = (
     "lethargy",
     "high_pitched_cry",
     "arching",
+    "seizures",
+    "blue_colour",
 )
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from neocare.infants.models import Reading
-from neocare.infants.serializers import ReadingSerializer
+from neocare.infants.models import STOOL_CARD_NUMBERS, Observation, Reading
+from neocare.infants.serializers import ObservationSerializer, ReadingSerializer
 from neocare.photos.models import Photo
 from neocare.photos.serializers import PhotoUploadSerializer
 from neocare.questions.models import QUESTION_MAX_CHARS
@@ -152,6 +152,74 @@ class PhotoForm(forms.Form):
                 "taken_at": cleaned["taken_at"].isoformat(),
                 "body_site": cleaned["body_site"],
                 "card_rect": WHOLE_FRAME,
+                "idempotency_key": cleaned["idempotency_key"],
+            }
+        )
+        _copy_errors(self, checked)
+        return cleaned
+
+
+# What a parent may tick: DOMAIN.md's danger signs and the programme's (seizures, blue colour).
+SIGNS = ("poor_feeding", "lethargy", "high_pitched_cry", "arching", "seizures", "blue_colour")
+
+
+class ObservationForm(forms.Form):
+    """What the parents see: the stool colour card's number, a weight, danger signs. A ticked
+    sign is reported; an unticked one says nothing (it does not clear an earlier report)."""
+
+    stool_card_number = forms.TypedChoiceField(
+        label=_("Stool colour card: the number closest to today's stool"),
+        choices=[("", _("not checked"))] + [(n, str(n)) for n in STOOL_CARD_NUMBERS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    weight_g = forms.IntegerField(
+        label=_("Weight (g), if weighed"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    observed_at = forms.DateTimeField(
+        label=_("Seen at"),
+        input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for sign in SIGNS:
+            self.fields[sign] = forms.BooleanField(
+                label=Observation._meta.get_field(sign).verbose_name, required=False
+            )
+
+    @classmethod
+    def blank(cls, key: str) -> "ObservationForm":
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return cls(initial={"observed_at": now, "idempotency_key": key, "stool_card_number": ""})
+
+    def signs(self):
+        return [self[sign] for sign in SIGNS]
+
+    def values(self) -> dict:
+        """What was reported, as the API's fields (unticked signs left out)."""
+        data = self.cleaned_data
+        values = {sign: True for sign in SIGNS if data.get(sign)}
+        for name in ("stool_card_number", "weight_g"):
+            if data.get(name) is not None:
+                values[name] = data[name]
+        return values
+
+    def clean(self):
+        """The API's own checks (ranges, "at least one"), so both doors refuse the same."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        checked = ObservationSerializer(
+            data={
+                **self.values(),
+                "observed_at": cleaned["observed_at"].isoformat(),
                 "idempotency_key": cleaned["idempotency_key"],
             }
         )

@@ -15,6 +15,12 @@ urlpatterns = [
         views.reading_result,
         name="reading-result",
     ),
+    path("infants/<uuid:infant_id>/observation/", views.observation_new, name="observation-new"),
+    path(
+        "infants/<uuid:infant_id>/observations/<uuid:observation_id>/",
+        views.observation_result,
+        name="observation-result",
+    ),
     path("infants/<uuid:infant_id>/photo/", views.photo_new, name="photo-new"),
     path(
         "infants/<uuid:infant_id>/photos/<uuid:photo_id>/",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from neocare.audit.services import audit_view
 from neocare.infants import services as infant_services
-from neocare.infants.models import Channel
+from neocare.infants.models import ActionLevel, Channel, Observation
 from neocare.infants.my_record import my_consents, my_timeline
 from neocare.knowledge.education import education_opened
 from neocare.knowledge.selectors import articles_public
@@ -30,8 +30,10 @@ from neocare.network.sign_in import code_request, code_verify
 from neocare.parents_web.chart import readings_svg
 from neocare.parents_web.forms import (
     FORM_KEY,
+    SIGNS,
     WHOLE_FRAME,
     CodeForm,
+    ObservationForm,
     PhoneForm,
     PhotoForm,
     QuestionForm,
@@ -262,6 +264,81 @@ def reading_result(request, infant_id, reading_id):
             "infant": infant,
             "reading": reading,
             "advice": assessment.result["advice"][language] if assessment else None,
+            "next_measurement_at": assessment.next_measurement_at if assessment else None,
+        },
+    )
+
+
+# --- What the parents see: stool colour, weight, danger signs -----------------------------------
+@parents_page
+@require_http_methods(["GET", "POST"])
+def observation_new(request, infant_id):
+    infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
+    if request.method == "GET":
+        key = request.GET.get("key", "")
+        if not FORM_KEY.match(key):
+            return _with_new_key(request)
+        form = ObservationForm.blank(key)
+    else:
+        form = ObservationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                recorded = infant_services.observation_record(
+                    infant=infant,
+                    observed_at=data["observed_at"],
+                    entered_by=request.user,
+                    channel=Channel.APP,
+                    idempotency_key=data["idempotency_key"],
+                    **form.values(),
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            except infant_services.IdempotencyConflict:
+                form = _resent_with_other_values(ObservationForm, request)
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return redirect(
+                    "parents_web:observation-result",
+                    infant_id=infant.public_id,
+                    observation_id=recorded.record.public_id,
+                )
+    return render(
+        request,
+        "parents_web/observation_form.html",
+        {"infant": infant, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@parents_page
+@require_http_methods(["GET"])
+def observation_result(request, infant_id, observation_id):
+    infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
+    observation = get_object_or_404(
+        infant.observations.select_related("assessment"), public_id=observation_id
+    )
+    audit_view(
+        actor=request.user,
+        infant=infant,
+        what="parents_web_observation",
+        object_id=observation.public_id,
+    )
+    assessment = getattr(observation, "assessment", None)
+    return render(
+        request,
+        "parents_web/observation_result.html",
+        {
+            "infant": infant,
+            "observation": observation,
+            "signs": [
+                Observation._meta.get_field(sign).verbose_name
+                for sign in SIGNS
+                if getattr(observation, sign)
+            ],
+            "advice": assessment.result["advice"][_language(request.user)] if assessment else None,
+            "emergency": assessment is not None and assessment.level >= ActionLevel.EMERGENCY,
             "next_measurement_at": assessment.next_measurement_at if assessment else None,
         },
     )

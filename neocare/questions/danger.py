@@ -2,12 +2,15 @@
 
 The source is DOMAIN.md, "Urgent signs that override the numbers": poor feeding, lethargy,
 high-pitched cry, arching — possible acute bilirubin encephalopathy, an emergency whatever the
-number. Each is a sign the guideline engine knows (`risk_model.guideline.DANGER_SIGNS`, the
-Observation fields of the same names), in GLOSSARY.md's Chinese and the words parents use.
+number. Issue #15 also names seizures and a blue colour, which DOMAIN.md does not list; the
+programme treats them as an emergency too (policy `emergency_signs_beyond_guideline`,
+docs/clinical-rules.md). Each word reports a sign the guideline engine knows (the Observation
+fields of the same names), in GLOSSARY.md's Chinese and the words parents use: the question's
+observation goes through the engine like any other (an emergency alert, the system refers).
 
-Issue #15 also names seizures and a blue colour. They are answered as emergencies too (never
-lower urgency), but the engine has no sign for them, so no observation is recorded for them:
-they raise no alert of their own (a decision for the programme's clinicians; see the report).
+Pale stools (DOMAIN.md: possible biliary atresia, refer within days) are not an emergency: a
+question that names them is recorded as a pale-stool observation (the engine opens a doctor
+review) and waits for the doctor's answer like any question.
 
 Matching is deliberately wide: a word counts wherever it appears, even negated ("没有抽搐"),
 because a false emergency costs a phone call and a missed one costs a brain.
@@ -29,9 +32,20 @@ SIGN_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "high_pitched_cry": ("尖叫", "尖声哭叫", "high-pitched cry", "high pitched cry"),
     "arching": ("角弓反张", "身体后仰", "背部后仰", "arching"),
+    "seizures": ("抽搐", "抽筋", "惊厥", "seizure", "fits", "convulsion"),
+    "blue_colour": ("发紫", "青紫", "发绀", "turning blue", "blue lips"),
 }
-# Emergencies the engine has no sign for (issue #15's list beyond DOMAIN.md).
-UNSIGNED_WORDS: tuple[str, ...] = ("抽搐", "惊厥", "发紫", "seizure", "fits", "convulsion")
+# Pale stools: Chinese writes the colour before or after 大便/便便/粪便, a few characters apart.
+_STOOL = "(?:大便|便便|粪便|屎)"
+_PALE = "(?:发白|白色|灰白|变白|偏白|浅色|变浅|颜色浅|有点浅|很浅|偏浅|陶土)"
+PALE_STOOL_PATTERNS = (
+    re.compile(f"{_STOOL}.{{0,6}}{_PALE}"),
+    re.compile(f"{_PALE}.{{0,3}}{_STOOL}"),
+    re.compile(
+        r"(?<![a-z])(?:pale|white|whitish|grey|gray|clay[- ]coloured|chalky)\s+"
+        r"(?:stool|poo|poop)s?(?![a-z])"
+    ),
+)
 
 
 def _pattern(word: str) -> re.Pattern:
@@ -42,11 +56,7 @@ def _pattern(word: str) -> re.Pattern:
     return re.compile(re.escape(word))
 
 
-_PATTERNS = [
-    (word, sign, _pattern(word))
-    for sign, words in [*SIGN_WORDS.items(), *((None, (w,)) for w in UNSIGNED_WORDS)]
-    for word in words
-]
+_PATTERNS = [(word, sign, _pattern(word)) for sign, words in SIGN_WORDS.items() for word in words]
 
 
 def _normalise(text: str) -> str:
@@ -61,6 +71,11 @@ def danger_in(text: str) -> tuple[list[str], set[str]]:
     for word, sign, pattern in _PATTERNS:
         if pattern.search(normal):
             words.append(word)
-            if sign is not None:
-                signs.add(sign)
+            signs.add(sign)
     return words, signs
+
+
+def pale_stool_in(text: str) -> bool:
+    """Whether the question names pale stools (not an emergency: a doctor review)."""
+    normal = _normalise(text)
+    return any(pattern.search(normal) for pattern in PALE_STOOL_PATTERNS)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
-from neocare.infants.models import Channel, Infant
+from neocare.infants.models import Channel, Infant, Observation
 from neocare.infants.services import (
     Recorded,
     check_may_record_for,
@@ -22,7 +22,7 @@ from neocare.infants.services import (
 )
 from neocare.network.models import User
 from neocare.photos.models import Photo
-from neocare.questions.danger import danger_in
+from neocare.questions.danger import danger_in, pale_stool_in
 from neocare.questions.models import Question
 from neocare.questions.notify import (
     notify_question_answer,
@@ -101,6 +101,10 @@ def question_ask(
             _audit(question, actor=asked_by, action=AuditEvent.Action.CREATE)
             if question.danger:
                 _answer_danger(question, signs, now)
+            elif pale_stool_in(text):
+                # Not an emergency: the engine opens a doctor review; the doctor answers.
+                _observe(question, now, stool_colour=Observation.StoolColour.PALE)
+                question.save(update_fields=["observation"])
             notify_question_received(question)
     except IntegrityError:
         original = original_or_conflict(
@@ -119,21 +123,7 @@ def _answer_danger(question: Question, signs: set[str], now: datetime) -> None:
     parent = question.asked_by
     question.answer = emergency_advice(parent.language or settings.LANGUAGE_CODE)
     question.status, question.answered_at = Question.Status.ANSWERED, now
-    if signs:
-        try:
-            recorded = observation_record(
-                infant=question.infant,
-                observed_at=now,
-                entered_by=parent,
-                channel=Channel.APP,
-                idempotency_key=f"question:{question.public_id}",
-                **{sign: True for sign in sorted(signs)},
-            )
-        except ValidationError:
-            # Past the neonatal period no observation is accepted; the advice still goes.
-            logger.warning("danger question %s: no observation recorded", question.public_id)
-        else:
-            question.observation = recorded.record
+    _observe(question, now, **{sign: True for sign in sorted(signs)})
     question.save()
     _audit(
         question,
@@ -142,6 +132,25 @@ def _answer_danger(question: Question, signs: set[str], now: datetime) -> None:
         reason="answered: emergency advice (danger words)",
     )
     notify_question_answer(question)
+
+
+def _observe(question: Question, now: datetime, **values) -> None:
+    """Record what the question reports as the parent's observation, which the guideline
+    engine assesses like any other (alerts, referral)."""
+    try:
+        recorded = observation_record(
+            infant=question.infant,
+            observed_at=now,
+            entered_by=question.asked_by,
+            channel=Channel.APP,
+            idempotency_key=f"question:{question.public_id}",
+            **values,
+        )
+    except ValidationError:
+        # Past the neonatal period no observation is accepted; the question still stands.
+        logger.warning("question %s: no observation recorded", question.public_id)
+    else:
+        question.observation = recorded.record
 
 
 @transaction.atomic

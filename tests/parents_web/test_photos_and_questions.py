@@ -243,3 +243,73 @@ def test_the_home_page_draws_the_measurements_in_the_pages_unit(world, infant, p
     svg = re.search(r"<svg.*?</svg>", page.content.decode(), re.S).group(0)
     assert svg.count("<circle") == 2
     assert "μmol/L" in svg and "由 180 到 220 μmol/L" in svg
+
+
+# --- What the parents see -------------------------------------------------------------------
+def _observation_form(client, infant, **values) -> dict:
+    page = client.get(f"/m/infants/{infant.public_id}/observation/", follow=True)
+    assert page.status_code == 200
+    light_and_local(page)
+    return {
+        "stool_card_number": "",
+        "weight_g": "",
+        "observed_at": timezone.localtime().strftime(LOCAL_INPUT),
+        "idempotency_key": _key(page),
+        **values,
+    }
+
+
+def test_a_pale_stool_card_number_opens_a_doctor_review(world, infant, parent):
+    client = parent_client(parent)
+
+    sent = client.post(
+        f"/m/infants/{infant.public_id}/observation/",
+        _observation_form(client, infant, stool_card_number="2"),
+    )
+
+    assert sent.status_code == 302
+    observation = infant.observations.get()
+    assert (observation.stool_card_number, observation.stool_colour) == (2, "pale")
+    assert observation.lethargy is None  # unticked says nothing
+    assert Alert.objects.get(infant=infant).severity == "doctor_review"
+    page = client.get(sent["Location"])
+    light_and_local(page)
+    assert "婴儿大便比色卡 2 号" in page.content.decode()
+
+
+def test_a_ticked_danger_sign_shows_the_emergency_advice(world, infant, parent):
+    client = parent_client(parent)
+
+    sent = client.post(
+        f"/m/infants/{infant.public_id}/observation/",
+        _observation_form(client, infant, seizures="on"),
+    )
+
+    text = client.get(sent["Location"]).content.decode()
+    assert 'role="alert"' in text and "急诊" in text and "抽搐（惊厥）" in text
+    assert Alert.objects.get(infant=infant).severity == "emergency"
+
+
+def test_an_empty_observation_or_an_impossible_weight_is_refused(world, infant, parent):
+    client = parent_client(parent)
+    empty = client.post(
+        f"/m/infants/{infant.public_id}/observation/", _observation_form(client, infant)
+    )
+    heavy = client.post(
+        f"/m/infants/{infant.public_id}/observation/",
+        _observation_form(client, infant, weight_g="99999"),
+    )
+
+    assert empty.status_code == heavy.status_code == 400
+    assert b"errorlist" in empty.content and b"errorlist" in heavy.content
+    assert not infant.observations.exists()
+
+
+def test_a_resent_observation_is_recorded_once(world, infant, parent):
+    client = parent_client(parent)
+    form = _observation_form(client, infant, weight_g="3100")
+    first = client.post(f"/m/infants/{infant.public_id}/observation/", form)
+    again = client.post(f"/m/infants/{infant.public_id}/observation/", form)
+
+    assert first["Location"] == again["Location"]
+    assert infant.observations.count() == 1

@@ -18,7 +18,7 @@ from neocare.messaging.models import Message
 from neocare.messaging.templates import render
 from neocare.network.models import User
 from neocare.photos.services import photo_record
-from neocare.questions.danger import danger_in
+from neocare.questions.danger import danger_in, pale_stool_in
 from neocare.questions.models import Question
 from neocare.questions.services import questions_escalate
 from tests.console.test_chinese_first import (
@@ -228,6 +228,54 @@ def test_a_danger_word_is_answered_at_once_and_raises_an_emergency_alert(
     doctors = messages("question_danger_doctor")
     assert doctors.count() == 2 and all(m.urgent for m in doctors)
     assert questions_escalate(now=timezone.now() + timedelta(days=3)) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("宝宝刚才抽搐了一下", "seizures"),
+        ("He had a seizure", "seizures"),
+        ("宝宝嘴唇发紫", "blue_colour"),
+    ],
+)
+def test_seizures_and_a_blue_colour_raise_an_emergency_alert_by_programme_policy(
+    world, people, client_for, text, sign
+):
+    """Beyond DOMAIN.md's four signs (policy emergency_signs_beyond_guideline)."""
+    body = ask(client_for(people["guardian"]), world.ours, text=text).json()
+    assert body["danger"] is True and body["status"] == "answered"
+    question = Question.objects.get()
+    assert getattr(question.observation, sign) is True
+    alert = Alert.objects.get(infant=world.ours)
+    assert alert.severity_level == ActionLevel.EMERGENCY
+    assert alert.assessment.result["reasons"][1]["code"] == "reported_emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宝宝的大便有点发白，正常吗？",
+        "大便颜色有点浅",
+        "灰白色的大便",
+        "Her stools look pale? pale stools",
+    ],
+)
+def test_pale_stools_in_a_question_open_a_doctor_review_and_wait_for_the_doctor(
+    world, people, client_for, text
+):
+    body = ask(client_for(people["guardian"]), world.ours, text=text).json()
+    assert body["danger"] is False and body["status"] == "open"  # the doctor answers
+    question = Question.objects.get()
+    assert question.observation.stool_colour == "pale"
+    alert = Alert.objects.get(infant=world.ours)
+    assert alert.severity_level == ActionLevel.DOCTOR_REVIEW
+    assert not messages("question_danger").exists()
+
+
+def test_daytime_stools_are_not_pale_stools():
+    assert not pale_stool_in("白天大便次数多，晚上少")
+    assert not pale_stool_in("大便是黄色的")
+    assert not pale_stool_in("white noise helps her sleep; stools are yellow")
 
 
 def test_the_danger_sms_is_the_emergency_advice_in_chinese(world, people, client_for):

@@ -10,6 +10,7 @@ from risk_model.guideline import (
     ReadingFacts,
     assess,
 )
+from risk_model.policy import Policy
 from risk_model.reasons import TEXTS
 
 # 38+0 weeks, no neurotoxicity risk factor, 3.3 kg.
@@ -186,6 +187,25 @@ def test_danger_signs_are_an_emergency_whatever_the_number_until_cleared():
     cleared = [*lethargic, ObservationFacts(age_hours=47.5, lethargy=False)]
     assert assess(TERM, tsb(5.0), (), lethargic).action is Action.EMERGENCY
     assert assess(TERM, tsb(5.0), (), cleared).action is Action.ROUTINE
+
+
+def test_reported_seizures_or_a_blue_colour_are_an_emergency_by_programme_policy():
+    """Not in DOMAIN.md's list of danger signs; Policy.emergency_signs_beyond_guideline."""
+    for sign in ("seizures", "blue_colour"):
+        result = assess(TERM, tsb(5.0), (), [ObservationFacts(age_hours=47.0, **{sign: True})])
+        assert result.action is Action.EMERGENCY
+        assert [s.code for s in result.signals if s.action_floor is Action.EMERGENCY] == [
+            "reported_emergency"
+        ]
+    cleared = [
+        ObservationFacts(age_hours=47.0, seizures=True),
+        ObservationFacts(age_hours=47.5, seizures=False),
+    ]
+    assert assess(TERM, tsb(5.0), (), cleared).action is Action.ROUTINE
+    # A programme that names neither leaves them to the doctor's call, not to the engine.
+    narrower = Policy(emergency_signs_beyond_guideline=())
+    seizure = [ObservationFacts(age_hours=47.0, seizures=True)]
+    assert assess(TERM, tsb(5.0), (), seizure, policy=narrower).action is Action.ROUTINE
 
 
 def test_pale_stool_weight_loss_and_prolonged_jaundice_ask_for_the_doctor():
