@@ -12,7 +12,8 @@ INSTALLED := $(VENV)/.installed-stamp
 
 .PHONY: run test lint bench screenshots scenarios clean
 
-# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here), with
+# its translations (chromium-l10n) so that its own controls speak Chinese on the parents' pages.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -40,7 +41,7 @@ $(CHROMIUM):
 	@echo "installing Debian's chromium (and Pango and a Chinese font) for the browser tests"
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		chromium $(PDF_PACKAGES)
+		chromium chromium-l10n $(PDF_PACKAGES)
 
 $(PDF_STAMP):
 	@if [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || \
@@ -85,6 +86,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/readings_throughput.py
 	$(BIN)/python bench/alerts_pipeline.py
 	$(BIN)/python bench/photo_analysis.py
+	$(BIN)/python bench/parents_pages.py
 
 clean:
 	rm -rf $(VENV) var node_modules

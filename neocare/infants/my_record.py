@@ -13,6 +13,7 @@ from neocare.audit.services import audit_record
 from neocare.infants.assessments import assessment_latest
 from neocare.infants.models import Guardianship, Infant, Observation
 from neocare.infants.services import consent_withdraw
+from neocare.knowledge.models import EducationSent
 from neocare.messaging.models import Message
 from neocare.messaging.templates import TEMPLATES, render
 from neocare.network.models import User
@@ -195,6 +196,29 @@ def my_export(guardian: User) -> dict:
                         "estimate_mg_dl": p.estimate_mg_dl,
                     }
                     for p in infant.photos.order_by("taken_at")
+                ],
+                "questions": [
+                    {
+                        "asked_at": when(q.created_at),
+                        "asked_by_me": q.asked_by_id == guardian.pk,
+                        "text": q.text,
+                        "status": q.status,
+                        "answer": q.answer or None,
+                        "answered_at": when(q.answered_at),
+                        "answered_by_system": q.answered_by_system,
+                    }
+                    for q in infant.questions.order_by("created_at", "id")
+                ],
+                "articles_sent_to_me": [
+                    {
+                        "article": e.rule.article.title_in(language),
+                        "rule": e.rule.code,
+                        "sent_at": when(e.created_at),
+                        "opened_at": when(e.read_at),
+                    }
+                    for e in EducationSent.objects.filter(infant=infant, guardian=guardian)
+                    .select_related("rule__article")
+                    .order_by("created_at")
                 ],
                 # Who looked at this record, and when (every read is audited).
                 "record_viewed": [

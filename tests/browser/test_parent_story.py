@@ -10,8 +10,10 @@ on any /m/ page.
 
 import importlib
 import json
+import os
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -21,7 +23,8 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from neocare.celery import app as celery_app
-from neocare.infants.models import Reading
+from neocare.infants.models import Channel, Reading
+from neocare.infants.services import reading_record
 from neocare.knowledge import services as knowledge
 from neocare.knowledge.education import education_dispatch
 from neocare.knowledge.models import Article, EducationSent
@@ -29,8 +32,9 @@ from neocare.messaging.models import Message, PhoneDay
 from neocare.messaging.services import messages_sweep
 from neocare.network.models import User
 from neocare.questions.models import Question
-from tests.browser.conftest import signed_in
+from tests.browser.conftest import CHROMIUM, FLAGS, signed_in
 from tests.browser.test_accessibility import AXE, axe_violations
+from tests.parents_web.test_photos_and_questions import card_filling_the_photo
 
 starter_articles = importlib.import_module(
     "neocare.knowledge.migrations.0003_tags_and_starter_articles"
@@ -101,6 +105,22 @@ def sign_in_with_the_code(page, base, sms_file):
     page.wait_for_load_state()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium in Chinese, as on a parent's phone: its own controls (the file picker, the
+    date field) speak Chinese too, which the screenshots show."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*FLAGS, "--lang=zh-CN"],
+            env={**os.environ, "LANGUAGE": "zh_CN:zh", "LANG": "zh_CN.UTF-8"},
+        )
+        yield browser
+        browser.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_whole_parent_story_on_a_phone(world, live_server, browser, sms, shots):
     infant = world.ours
@@ -110,6 +130,18 @@ def test_the_whole_parent_story_on_a_phone(world, live_server, browser, sms, sho
     infant.gestational_age_weeks, infant.gestational_age_days = 39, 0
     infant.save()
     published_starter_set(world)
+    # The centre measured her before discharge, at 48 hours.
+    reading_record(
+        infant=infant,
+        method=Reading.Method.TCB_CLINIC,
+        value=Decimal("120"),
+        unit="umol/L",
+        measured_at=infant.birth_at + timedelta(hours=48),
+        entered_by=world.personas["community_doctor"],
+        channel=Channel.CLINICIAN,
+        idempotency_key="story-clinic-48h",
+        announce=False,
+    )
 
     # 1. Linked by her community doctor: the invitation arrives, with the page's address.
     link_the_mother(world, infant)
@@ -134,7 +166,7 @@ def test_the_whole_parent_story_on_a_phone(world, live_server, browser, sms, sho
     page.get_by_role("button", name="保存测量值").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="测量值已保存").is_visible()
-    reading = Reading.objects.get(infant=infant)
+    reading = Reading.objects.get(infant=infant, entered_by__phone_number=PHONE)
     advice = reading.assessment.result["advice"]["zh-hans"]
     assert advice in page.locator("main").inner_text()
     assert len(texts_to(sms, PHONE, "NC_READING_RESULT")) == 1  # and by SMS
@@ -187,7 +219,12 @@ def test_the_whole_parent_story_on_a_phone(world, live_server, browser, sms, sho
 
     page.goto(f"{live_server.url}/m/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
-    page.screenshot(path=shots / "mobile-home-with-story-zh.png", full_page=True)
+    assert page.locator("main svg.chart circle").count() == 2  # the centre's and hers
+    page.screenshot(path=shots / "mobile-my-babies-zh.png", full_page=True)
+    page.goto(f"{live_server.url}/m/infants/{infant.public_id}/observation/")
+    page.screenshot(path=shots / "mobile-observation-zh.png", full_page=True)
+    page.goto(f"{live_server.url}/m/infants/{infant.public_id}/photo/")
+    page.screenshot(path=shots / "mobile-photo-zh.png", full_page=True)
     assert User.objects.get(phone_number=PHONE).role == User.Role.GUARDIAN
     context.close()
 
@@ -195,8 +232,9 @@ def test_the_whole_parent_story_on_a_phone(world, live_server, browser, sms, sho
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("locale", ["zh-CN", "en-GB"])
 def test_axe_finds_no_serious_violation_on_any_parents_page(
-    world, live_server, browser, sms, locale
+    world, live_server, browser, sms, locale, settings, tmp_path
 ):
+    settings.PHOTO_STORAGE_DIR = tmp_path / "photos"
     assert AXE.exists(), "run `make test` (it installs axe-core from package-lock.json)"
     infant = world.ours
     infant.birth_at = timezone.now() - timedelta(hours=74)
@@ -243,8 +281,22 @@ def test_axe_finds_no_serious_violation_on_any_parents_page(
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
     check("questions with an emergency answer")
+    page.goto(f"{base}/infants/{infant.public_id}/observation/")
+    check("what you see")
+    page.get_by_label("2", exact=True).check()
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    check("what you see, saved")
+    page.goto(f"{base}/infants/{infant.public_id}/photo/")
+    check("photo form")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "skin.jpg", "mimeType": "image/jpeg", "buffer": card_filling_the_photo()}]
+    )
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/photos/" in page.url
+    check("photo result")
     for name, path in [
-        ("photo form", f"/infants/{infant.public_id}/photo/"),
         ("articles", "/articles/"),
         ("article search", "/articles/?q=大便"),
         ("consent", "/consent/"),

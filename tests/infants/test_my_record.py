@@ -2,10 +2,12 @@
 consents with their version, the whole export, and deletion on request; nobody else's."""
 
 import pytest
+from django.utils import timezone
 from knox.models import AuthToken
 
 from neocare.audit.models import AuditEvent
 from neocare.infants.models import Guardianship, Reading
+from neocare.knowledge.models import Article, EducationRule, EducationSent
 from neocare.messaging.models import Message
 from tests.helpers import make_term_infant_born_50h_ago, post_reading
 
@@ -57,6 +59,21 @@ def test_my_messages_and_my_consents(world, client_for, measured):
 
 def test_the_export_holds_everything_about_me(world, client_for, measured):
     parent = world.personas["guardian"]
+    question = client_for(parent).post(
+        f"/api/v1/infants/{measured.public_id}/questions/",
+        {"text": "黄疸什么时候退？", "idempotency_key": "export-question-1"},
+        format="json",
+    )
+    assert question.status_code == 201
+    article = Article.objects.create(
+        slug="export-test", title_zh="标题", title_en="Title", body_zh_md="x", body_en_md="x"
+    )
+    rule = EducationRule.objects.create(
+        code="export-test", description="test", article=article, trigger="birth"
+    )
+    EducationSent.objects.create(
+        rule=rule, infant=measured, guardian=parent, token="export-token", read_at=timezone.now()
+    )
     answer = client_for(parent).get("/api/v1/me/export/")
     assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
     data = answer.json()
@@ -65,6 +82,10 @@ def test_the_export_holds_everything_about_me(world, client_for, measured):
     assert len(infant["readings"]) == Reading.objects.filter(infant=measured).count() == 2
     assert len(infant["assessments"]) == measured.assessments.count()
     assert infant["consent"]["given_at"] and "record_viewed" in infant
+    assert [q["text"] for q in infant["questions"]] == ["黄疸什么时候退？"]
+    assert infant["questions"][0]["asked_by_me"] is True
+    (sent,) = infant["articles_sent_to_me"]
+    assert sent["rule"] == "export-test" and sent["opened_at"]
     assert (
         len(data["messages"])
         == Message.objects.filter(recipient=parent).exclude(status="merged").count()

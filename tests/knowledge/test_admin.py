@@ -55,3 +55,40 @@ def test_review_publish_and_edit_through_the_admin(staff_client, starter_set, wo
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert "back to draft" in answer.content.decode()
+
+
+def test_education_rules_are_edited_in_the_admin_and_a_bad_feeding_is_refused(
+    staff_client, starter_set
+):
+    import importlib
+
+    from django.apps import apps
+
+    from neocare.knowledge.models import EducationRule
+
+    importlib.import_module("neocare.knowledge.migrations.0005_starter_education_rules").load(
+        apps, None
+    )
+    listing = staff_client.get("/admin/knowledge/educationrule/")
+    assert listing.status_code == 200
+    assert "stool-card-day-3" in listing.content.decode()
+
+    rule = EducationRule.objects.get(code="stool-card-day-3")
+    form = {
+        "code": rule.code,
+        "description": rule.description,
+        "article": rule.article_id,
+        "trigger": rule.trigger,
+        "after_hours": 72,
+        "within_hours": 48,
+        "feeding": '["bottle"]',
+        "skip_while_alert_open": "on",
+        "active": "on",
+    }
+    refused = staff_client.post(f"/admin/knowledge/educationrule/{rule.pk}/change/", form)
+    assert refused.status_code == 200 and "feeding codes" in refused.content.decode()
+    form["feeding"] = '["formula"]'
+    saved = staff_client.post(f"/admin/knowledge/educationrule/{rule.pk}/change/", form)
+    assert saved.status_code == 302
+    rule.refresh_from_db()
+    assert rule.feeding == ["formula"]

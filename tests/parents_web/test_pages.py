@@ -94,7 +94,17 @@ def test_too_many_codes_for_a_number_is_429(world, settings):
 
 
 @pytest.mark.parametrize(
-    "path", ["/m/", "/m/sign-in/", "/m/articles/", "/m/consent/", "/m/infants/{id}/reading/"]
+    "path",
+    [
+        "/m/",
+        "/m/sign-in/",
+        "/m/articles/",
+        "/m/consent/",
+        "/m/infants/{id}/reading/",
+        "/m/infants/{id}/observation/",
+        "/m/infants/{id}/photo/",
+        "/m/infants/{id}/questions/",
+    ],
 )
 @pytest.mark.parametrize("role", ["community_doctor", "paediatrician", "health_admin"])
 def test_staff_get_404_on_every_page(world, role, path):

@@ -67,6 +67,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = self._network_and_accounts(rng)
             counts = self._infants(rng, now, infants, accounts)
+            published = self._articles(accounts["paediatrician"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city loaded: {len(DISTRICTS)} districts, "
@@ -74,6 +75,21 @@ class Command(BaseCommand):
                 f"{counts['readings']} readings. Demo password for every account: {DEMO_PASSWORD}"
             )
         )
+        self.stdout.write(
+            f"Demo only: {published} starter articles for parents are marked reviewed by the "
+            "demo paediatrician and published, so that /m/ and timed education have something "
+            "to show. In production each is a draft until a real clinician reviews it."
+        )
+
+    def _articles(self, paediatrician) -> int:
+        from neocare.knowledge import services as knowledge
+        from neocare.knowledge.models import Article
+
+        drafts = Article.objects.filter(status=Article.Status.DRAFT)
+        for article in drafts:
+            knowledge.article_review(article=article, by=paediatrician)
+            knowledge.article_publish(article=article)
+        return Article.objects.filter(status=Article.Status.PUBLISHED).count()
 
     def _network_and_accounts(self, rng):
         region = Region.objects.create(name=REGION)
