@@ -184,7 +184,7 @@ TEMPLATES = {
     # guardian's own (opening it is recorded).
     "education": Template(
         "NC_EDUCATION",
-        _("NeoCare: a short read for %(infant)s's parents: \"%(title)s\" %(link)s"),
+        _('NeoCare: a short read for %(infant)s\'s parents: "%(title)s" %(link)s'),
         _("article for parents"),
     ),
     # Several messages to one number folded into one (daily budget): parts are rendered texts.
