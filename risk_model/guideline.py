@@ -193,6 +193,7 @@ class ObservationFacts:
     # Beyond DOMAIN.md's four: signs the programme treats as an emergency (policy).
     seizures: bool | None = None
     blue_colour: bool | None = None
+    dark_urine: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -527,7 +528,7 @@ def _observation_signals(
     signals = []
     reports = _latest_reports(
         [o for o in observations if o.age_hours <= at],
-        ("stool_pale", "weight_g", *DANGER_SIGNS, *OTHER_EMERGENCY_SIGNS),
+        ("stool_pale", "dark_urine", "weight_g", *DANGER_SIGNS, *OTHER_EMERGENCY_SIGNS),
     )
 
     def reported(names) -> list[str]:
@@ -543,6 +544,10 @@ def _observation_signals(
     if pale and pale[0]:
         # DOMAIN.md: possible biliary atresia: refer within days. Counts until a normal stool.
         signals.append(Signal("pale_stool", Action.DOCTOR_REVIEW, {"age_hours": round(pale[1], 1)}))
+    dark = reports.get("dark_urine")
+    if dark and dark[0]:
+        # DOMAIN.md: pale stools or dark urine, possible biliary atresia. Until a later "no".
+        signals.append(Signal("dark_urine", Action.DOCTOR_REVIEW, {"age_hours": round(dark[1], 1)}))
     danger = reported(DANGER_SIGNS)
     if danger:
         # DOMAIN.md: possible acute bilirubin encephalopathy, an emergency whatever the number.
@@ -554,6 +559,16 @@ def _observation_signals(
             )
         )
     other = reported(policy.emergency_signs_beyond_guideline)
+    # A sign the programme's policy does not name still asks for the doctor, never nothing.
+    unnamed = [s for s in reported(OTHER_EMERGENCY_SIGNS) if s not in other]
+    if unnamed:
+        signals.append(
+            Signal(
+                "reported_sign_review",
+                Action.DOCTOR_REVIEW,
+                {"signs": unnamed, "age_hours": round(max(reports[n][1] for n in unnamed), 1)},
+            )
+        )
     if other:
         # Programme policy, not DOMAIN.md: seizures (also a sign of advanced bilirubin
         # encephalopathy) and a blue colour send the baby to the emergency department.

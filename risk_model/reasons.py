@@ -325,15 +325,29 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "before about 60 days).",
     ),
     "reported_emergency": (
-        "宝宝抽搐或皮肤、嘴唇发紫是急症，请立即去医院急诊；情况危急请拨打 120。",
-        "Seizures (fits) or blue skin or lips are an emergency. Go to a hospital emergency "
-        "department now; if your baby is very unwell, call 120.",
-        "{age} 小时报告：{signs}。按项目政策视为急症（不在 DOMAIN.md 的危险征象之列）。",
-        "Reported at {age} h: {signs}. An emergency by programme policy (beyond DOMAIN.md's "
-        "danger signs).",
+        "宝宝抽搐（惊厥）或嘴唇、脸色发紫（青紫）是急症，请立即拨打 120，或马上去最近的医院急诊，不要等待。",
+        "Seizures (fits) or blue lips or face are an emergency: call 120 now, or go to the "
+        "nearest emergency department at once. Do not wait.",
+        "{age} 小时报告：{signs}。本项目政策列为急症。",
+        "Reported at {age} h: {signs}. An emergency by programme policy.",
+    ),
+    "reported_sign_review": (
+        "您报告的情况需要医生尽快评估，请今天联系社区医生；宝宝情况变差请立即去医院急诊或拨打 120。",
+        "What you reported needs a doctor soon: contact your community doctor today; if your "
+        "baby gets worse, go to the emergency department now or call 120.",
+        "{age} 小时报告：{signs}。本项目政策未列为急症：请医生评估。",
+        "Reported at {age} h: {signs}. Not an emergency under the programme's policy: a doctor "
+        "reviews.",
+    ),
+    "dark_urine": (
+        "宝宝尿色很深（像浓茶），可能是肝胆问题，请今天联系医生。",
+        "Dark urine (like strong tea) can mean a liver problem. Contact your doctor today.",
+        "{age} 小时报告尿色深：疑胆道闭锁，数日内转诊（查直接胆红素）。",
+        "Dark urine reported at {age} h: possible biliary atresia; refer within days (direct "
+        "bilirubin).",
     ),
     "encephalopathy_signs": (
-        "宝宝吃奶差、嗜睡难以唤醒、尖声哭叫或身体后仰是危险信号，请立即去医院急诊；情况危急请拨打 120。",
+        "宝宝吃奶差、嗜睡难以唤醒、尖声哭叫或颈部、背部后仰是危险征象，请立即去医院急诊；情况危急请拨打 120。",
         "Poor feeding, being very sleepy or hard to wake, a high-pitched cry or arching are "
         "danger signs. Go to a hospital emergency department now; if your baby is very unwell, "
         "call 120.",

@@ -138,6 +138,7 @@ def observation_facts(infant: Infant, observation: Observation) -> ObservationFa
         weight_g=observation.weight_g,
         seizures=observation.seizures,
         blue_colour=observation.blue_colour,
+        dark_urine=observation.dark_urine,
     )
 
 

@@ -302,6 +302,7 @@ class Observation(models.Model):
     # Not in DOMAIN.md's list; an emergency by programme policy (emergency_signs_beyond_guideline).
     seizures = models.BooleanField(_("seizures (fits)"), null=True, blank=True)
     blue_colour = models.BooleanField(_("blue skin or lips"), null=True, blank=True)
+    dark_urine = models.BooleanField(_("dark urine (like strong tea)"), null=True, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

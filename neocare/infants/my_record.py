@@ -7,11 +7,12 @@ import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.assessments import assessment_latest
-from neocare.infants.models import Guardianship, Infant, Observation
+from neocare.infants.models import Guardianship, Infant, Observation, Reading
 from neocare.infants.services import consent_withdraw
 from neocare.knowledge.models import EducationSent
 from neocare.messaging.models import Message
@@ -28,6 +29,7 @@ SIGNS_REPORTED = (
     "arching",
     "seizures",
     "blue_colour",
+    "dark_urine",
 )
 
 
@@ -39,6 +41,14 @@ def _value(reading, language: str) -> str:
     """Both units as the parents' SMS write them (μmol/L first in Chinese)."""
     mg = mg_dl_shown(to_mg_dl(reading.value_as_sent, reading.unit_as_sent))
     return both_units(mg, umol_l_shown(reading.value_as_sent, reading.unit_as_sent), language)
+
+
+def _reading_summary(reading, language: str) -> str:
+    """What the parent reads: the method and the value; a visual guess says it is none."""
+    summary = f"{reading.get_method_display()}: {_value(reading, language)}"
+    if reading.method == Reading.Method.VISUAL:
+        return gettext("%(summary)s (not a measurement)") % {"summary": summary}
+    return summary
 
 
 def my_messages(guardian: User):
@@ -66,7 +76,7 @@ def my_timeline(guardian: User, infant: Infant) -> dict:
             {
                 "at": r.measured_at,
                 "kind": "reading",
-                "summary": f"{r.get_method_display()}: {_value(r, language)}",
+                "summary": _reading_summary(r, language),
                 "advice": assessment.result["advice"][language] if assessment else None,
                 "status": None,
             }
@@ -185,6 +195,7 @@ def my_export(guardian: User) -> dict:
                         "arching": o.arching,
                         "seizures": o.seizures,
                         "blue_colour": o.blue_colour,
+                        "dark_urine": o.dark_urine,
                     }
                     for o in infant.observations.order_by("observed_at")
                 ],

@@ -289,6 +289,7 @@ OBSERVATION_VALUE_FIELDS = (
     "arching",
     "seizures",
     "blue_colour",
+    "dark_urine",
 )
 
 

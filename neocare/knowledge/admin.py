@@ -176,7 +176,7 @@ class EducationRuleAdmin(admin.ModelAdmin):
         "trigger",
         "after_hours",
         "within_hours",
-        "skip_while_alert_open",
+        "hold_while_alert_from",
         "active",
         "sent_count",
         "opened_count",

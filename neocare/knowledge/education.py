@@ -10,8 +10,9 @@ time — and writes one outbox message per consenting guardian, with a link of t
   only while the day's budget keeps room for them, never folded into an urgent text — see
   `neocare.messaging.services._allowed_today`), and outside quiet hours like every
   non-urgent message;
-- not while the infant has an open alert, for rules that say so (an article must not compete
-  with the doctor's call); such a rule fires later if its window is still open;
+- not while the infant's alert is at the rule's level or above (an article must not compete
+  with the doctor's call or a hospital visit); such a rule fires later if its window is still
+  open;
 - never to a guardian who withdrew consent: they are not chosen, what waits in the outbox is
   suppressed at withdrawal (`neocare.infants.services.consent_withdraw`), and the outbox checks
   consent again when it writes.
@@ -36,7 +37,7 @@ from neocare.knowledge.models import EducationRule, EducationSent
 from neocare.knowledge.selectors import articles_public
 from neocare.messaging.services import Draft, messages_enqueue
 from neocare.network.models import User
-from risk_model.guideline import DANGER_SIGNS, prolonged_limit_hours
+from risk_model.guideline import DANGER_SIGNS, OTHER_EMERGENCY_SIGNS, prolonged_limit_hours
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def _infants_due(rule: EducationRule, now: datetime) -> set[int]:
         )
     elif rule.trigger == Trigger.DANGER_SIGN:
         reported = Q()
-        for sign in DANGER_SIGNS:
+        for sign in (*DANGER_SIGNS, *OTHER_EMERGENCY_SIGNS):
             reported |= Q(**{sign: True})
         observations = Observation.objects.filter(
             reported, observed_at__gt=earliest, observed_at__lte=latest
@@ -80,9 +81,11 @@ def _infants_due(rule: EducationRule, now: datetime) -> set[int]:
         infants = infants.filter(pk__in=observations.values("infant_id"))
     else:  # a trigger added to the choices without its query
         raise ValueError(f"education rule {rule.code}: unknown trigger {rule.trigger}")
-    if rule.skip_while_alert_open:
-        open_alerts = Alert.objects.filter(status__in=ALERT_ACTIVE)
-        infants = infants.exclude(pk__in=open_alerts.values("infant_id"))
+    if rule.hold_while_alert_from is not None:
+        holding = Alert.objects.filter(
+            status__in=ALERT_ACTIVE, severity_level__gte=rule.hold_while_alert_from
+        )
+        infants = infants.exclude(pk__in=holding.values("infant_id"))
     return set(infants.values_list("pk", flat=True))
 
 

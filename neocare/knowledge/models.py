@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from neocare.infants.models import ActionLevel
 from neocare.network.models import User
 
 # Who may review an article: the programme's clinical roles (neocare/network/models.py).
@@ -164,9 +165,17 @@ class EducationRule(models.Model):
     )
     # Empty: every feeding.
     feeding = models.JSONField(_("only for feeding"), default=list, blank=True)
-    # A message that teaches must not compete with a doctor's: most rules wait while an alert
-    # is open (they fire later if still within their window).
-    skip_while_alert_open = models.BooleanField(_("not while an alert is open"), default=True)
+    # A message that teaches must not compete with a doctor's: a rule waits while the infant's
+    # alert is at this level or above (it fires later if still within its window); empty:
+    # it never waits. Levels: neocare.infants.models.ActionLevel (3 doctor review, 4 urgent
+    # referral, 5 emergency).
+    hold_while_alert_from = models.PositiveSmallIntegerField(
+        _("not while an alert is at least"),
+        choices=[(level.value, level.label) for level in ActionLevel if level >= 3],
+        null=True,
+        blank=True,
+        default=4,
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

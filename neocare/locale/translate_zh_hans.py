@@ -161,7 +161,7 @@ ZH_HANS = {
     "NeoCare: it is time to measure %(infant)s's bilirubin again (due %(due)s).": "【新生儿黄疸随访】该为%(infant)s复测胆红素了（应测时间 %(due)s）。",
     "NeoCare: %(infant)s's bilirubin measurement due %(due)s has not arrived. Please measure today; your community doctor has been told.": "【新生儿黄疸随访】尚未收到%(infant)s应于 %(due)s 的胆红素测量值。请今天测量；已通知您的社区医生。",
     "NeoCare: %(infant)s (ref %(ref)s) missed a measurement due %(due)s. Please call.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）错过了 %(due)s 的测量，请致电家长。",
-    "NeoCare: you will receive no more messages. Reply with your doctor to rejoin.": "【新生儿黄疸随访】您将不再收到短信。如需重新加入，请联系您的医生。",
+    "NeoCare: you will receive no more messages, including measurement reminders and hospital referrals. If your baby looks more yellow or shows a danger sign, see a doctor. To rejoin, ask your doctor.": "【新生儿黄疸随访】您将不再收到短信，包括复测提醒和就医通知。宝宝更黄或有危险征象请及时就医。如需重新加入，请联系您的医生。",
     "%(parts)s": "%(parts)s",
     # Photos (issue #6)
     "forehead": "额头",
@@ -467,7 +467,7 @@ ZH_HANS = {
     "Too many sign-in codes were asked for. Try again in an hour.": "请求验证码的次数过多，请一小时后再试。",
     "If this number is enrolled in the programme, a sign-in code is on its way by SMS. If nothing arrives, ask your community health centre to enrol you.": "如果此号码已登记参加本项目，验证码短信正在发送中。如果没有收到，请联系您的社区卫生服务中心为您登记。",
     "This code is not right or has expired. Ask for a new code.": "验证码不正确或已过期，请重新获取验证码。",
-    "NeoCare: %(centre)s has enrolled %(infant)s in the newborn jaundice follow-up programme (consent text %(version)s). We will text you when to measure jaundice at home and what each result means, and your community doctor will follow up when needed. Your page (sign in with this number and an SMS code): %(link)s. To leave, reply TD or withdraw on your page.": "【新生儿黄疸随访】%(centre)s已为%(infant)s登记新生儿黄疸随访项目（知情同意书第 %(version)s 版）。我们会短信提醒您何时在家测黄疸、每次结果的意义，需要时社区医生会随访。家长页面（用本手机号和短信验证码登录）：%(link)s 。不想参加请回复 TD，或在页面中撤回同意。",
+    "NeoCare: %(centre)s has enrolled %(infant)s in the newborn jaundice follow-up programme (consent text %(version)s). We will text you when to measure jaundice at home and what each result means, and your community doctor will follow up when needed. Your page (sign in with this number and an SMS code): %(link)s. To leave, reply TD or withdraw on your page. Messages do not replace care: if your baby feeds poorly, is hard to wake, has a seizure or blue lips, go to the emergency department now or call 120.": "【新生儿黄疸随访】%(centre)s已为%(infant)s登记新生儿黄疸随访项目（知情同意书第 %(version)s 版）。我们会短信提醒您何时在家测黄疸、每次结果的意义，需要时社区医生会随访。家长页面（用本手机号和短信验证码登录）：%(link)s 。不想参加请回复 TD，或在页面中撤回同意。短信不代替就医：宝宝吃奶差、嗜睡难以唤醒、抽搐或嘴唇发紫，请立即去医院急诊或拨打 120。",
     "invitation to the programme": "项目邀请",
     "No consent text has this version.": "没有这个版本的知情同意书。",
     "version": "版本",

@@ -23,7 +23,7 @@ ZH_HANS: dict[str, str] = {
     "NeoCare: the parents of %(infant)s (ref %(ref)s) asked a question. Please answer by %(due)s in the questions inbox.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）的家长提了一个问题，请在 %(due)s 前在家长提问收件箱中回答。",
     "NeoCare: the parents of %(infant)s (ref %(ref)s) wrote of a danger sign (%(words)s). They were told to go to the emergency department now. Please call them now.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）的家长在提问中描述了危险征象（%(words)s），系统已告知其立即去医院急诊。请立即致电家长。",
     "NeoCare: your community doctor's answer about %(infant)s: %(answer)s": "【新生儿黄疸随访】社区医生关于%(infant)s的回答：%(answer)s",
-    "NeoCare: what you wrote about %(infant)s can be a danger sign. %(advice)s Your community doctor has been told.": "【新生儿黄疸随访】您描述的%(infant)s的情况可能是危险征象。%(advice)s已通知您的社区医生。",
+    "NeoCare: what you wrote about %(infant)s can be a danger sign. %(advice)s Do not wait for a call back; your community doctor will also contact you soon.": "【新生儿黄疸随访】您描述的%(infant)s的情况可能是危险征象。%(advice)s请不要等医生回电；社区医生也会尽快联系您。",
     "NeoCare: a parents' question at %(centre)s has waited %(hours)s h without an answer (ref %(ref)s). Please act.": "【新生儿黄疸随访】%(centre)s的一个家长提问已等待 %(hours)s 小时仍未回答（编号 %(ref)s），请处理。",
     "parents' question (to the doctor)": "家长提问（致医生）",
     "danger sign in a parents' question (to the doctor)": "家长提问中的危险征象（致医生）",

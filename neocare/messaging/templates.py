@@ -116,7 +116,9 @@ TEMPLATES = {
             "programme (consent text %(version)s). We will text you when to measure jaundice at "
             "home and what each result means, and your community doctor will follow up when "
             "needed. Your page (sign in with this number and an SMS code): %(link)s. To leave, "
-            "reply TD or withdraw on your page."
+            "reply TD or withdraw on your page. Messages do not replace care: if your baby "
+            "feeds poorly, is hard to wake, has a seizure or blue lips, go to the emergency "
+            "department now or call 120."
         ),
         _("invitation to the programme"),
     ),
@@ -138,7 +140,11 @@ TEMPLATES = {
     ),
     "opt_out_confirmed": Template(
         "NC_OPT_OUT",
-        _("NeoCare: you will receive no more messages. Reply with your doctor to rejoin."),
+        _(
+            "NeoCare: you will receive no more messages, including measurement reminders and "
+            "hospital referrals. If your baby looks more yellow or shows a danger sign, see a "
+            "doctor. To rejoin, ask your doctor."
+        ),
         _("opt-out confirmed"),
     ),
     # Parents' questions (neocare/questions, issue #15 item 6).
@@ -168,7 +174,7 @@ TEMPLATES = {
         "NC_QUESTION_DANGER",
         _(
             "NeoCare: what you wrote about %(infant)s can be a danger sign. %(advice)s "
-            "Your community doctor has been told."
+            "Do not wait for a call back; your community doctor will also contact you soon."
         ),
         _("emergency advice on a parents' question"),
     ),
@@ -184,7 +190,10 @@ TEMPLATES = {
     # guardian's own (opening it is recorded).
     "education": Template(
         "NC_EDUCATION",
-        _('NeoCare: a short read for %(infant)s\'s parents: "%(title)s" %(link)s'),
+        _(
+            'NeoCare, about jaundice: "%(title)s" %(link)s (for reading only: it does not '
+            "change what your doctor or our messages asked you to do)"
+        ),
         _("article for parents"),
     ),
     # Several messages to one number folded into one (daily budget): parts are rendered texts.

@@ -175,6 +175,9 @@ class ObservationForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    dark_urine = forms.BooleanField(
+        label=Observation._meta.get_field("dark_urine").verbose_name, required=False
+    )
     weight_g = forms.IntegerField(
         label=_("Weight (g), if weighed"),
         required=False,
@@ -205,7 +208,7 @@ class ObservationForm(forms.Form):
     def values(self) -> dict:
         """What was reported, as the API's fields (unticked signs left out)."""
         data = self.cleaned_data
-        values = {sign: True for sign in SIGNS if data.get(sign)}
+        values = {sign: True for sign in (*SIGNS, "dark_urine") if data.get(sign)}
         for name in ("stool_card_number", "weight_g"):
             if data.get(name) is not None:
                 values[name] = data[name]

@@ -334,7 +334,7 @@ def observation_result(request, infant_id, observation_id):
             "observation": observation,
             "signs": [
                 Observation._meta.get_field(sign).verbose_name
-                for sign in SIGNS
+                for sign in (*SIGNS, "dark_urine")
                 if getattr(observation, sign)
             ],
             "advice": assessment.result["advice"][_language(request.user)] if assessment else None,

@@ -22,7 +22,7 @@ from neocare.infants.services import (
 )
 from neocare.network.models import User
 from neocare.photos.models import Photo
-from neocare.questions.danger import danger_in, pale_stool_in
+from neocare.questions.danger import danger_in, dark_urine_in, pale_stool_in
 from neocare.questions.models import Question
 from neocare.questions.notify import (
     notify_question_answer,
@@ -99,11 +99,17 @@ def question_ask(
                 danger_words=words,
             )
             _audit(question, actor=asked_by, action=AuditEvent.Action.CREATE)
+            # Pale stools and dark urine are recorded too (a doctor review), with or without
+            # a danger sign; they alone leave the question to the doctor's answer.
+            liver = {}
+            if pale_stool_in(text):
+                liver["stool_colour"] = Observation.StoolColour.PALE
+            if dark_urine_in(text):
+                liver["dark_urine"] = True
             if question.danger:
-                _answer_danger(question, signs, now)
-            elif pale_stool_in(text):
-                # Not an emergency: the engine opens a doctor review; the doctor answers.
-                _observe(question, now, stool_colour=Observation.StoolColour.PALE)
+                _answer_danger(question, signs, now, liver)
+            elif liver:
+                _observe(question, now, **liver)
                 question.save(update_fields=["observation"])
             notify_question_received(question)
     except IntegrityError:
@@ -116,14 +122,14 @@ def question_ask(
     return Recorded(question, created=True)
 
 
-def _answer_danger(question: Question, signs: set[str], now: datetime) -> None:
+def _answer_danger(question: Question, signs: set[str], now: datetime, liver: dict) -> None:
     """Answered at once by the system with the emergency advice; the danger signs it names are
     recorded as the parent's observation, so the guideline engine assesses them (an emergency:
     the alert opens or rises, the system refers) — the one path every record takes."""
     parent = question.asked_by
     question.answer = emergency_advice(parent.language or settings.LANGUAGE_CODE)
     question.status, question.answered_at = Question.Status.ANSWERED, now
-    _observe(question, now, **{sign: True for sign in sorted(signs)})
+    _observe(question, now, **{sign: True for sign in sorted(signs)}, **liver)
     question.save()
     _audit(
         question,

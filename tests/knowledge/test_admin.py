@@ -82,7 +82,7 @@ def test_education_rules_are_edited_in_the_admin_and_a_bad_feeding_is_refused(
         "after_hours": 72,
         "within_hours": 48,
         "feeding": '["bottle"]',
-        "skip_while_alert_open": "on",
+        "hold_while_alert_from": "4",
         "active": "on",
     }
     refused = staff_client.post(f"/admin/knowledge/educationrule/{rule.pk}/change/", form)

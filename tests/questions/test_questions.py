@@ -272,6 +272,46 @@ def test_pale_stools_in_a_question_open_a_doctor_review_and_wait_for_the_doctor(
     assert not messages("question_danger").exists()
 
 
+def test_dark_urine_and_a_danger_sign_in_one_question_are_both_recorded(world, people, client_for):
+    body = ask(client_for(people["guardian"]), world.ours, text="宝宝抽风，尿很黄像浓茶").json()
+    assert body["danger"] is True
+    observation = Question.objects.get().observation
+    assert observation.seizures is True and observation.dark_urine is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宝宝不吃奶粉，纯母乳可以吗？",
+        "不吃奶瓶只吃母乳",
+        "The cap fits well",
+        "腿上有块淤青发紫",
+        "尿布上有黄色大便",
+    ],
+)
+def test_harmless_phrases_raise_nothing(world, people, client_for, text):
+    body = ask(client_for(people["guardian"]), world.ours, text=text).json()
+    assert body["danger"] is False and body["status"] == "open"
+    assert Question.objects.get().observation is None
+    assert not Alert.objects.filter(infant=world.ours).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("宝宝刚才抽风了", "seizures"),
+        ("两眼上翻，一抽一抽的", "seizures"),
+        ("嘴唇发青", "blue_colour"),
+        ("宝宝一直打挺", "arching"),
+        ("睡不醒，叫不应", "lethargy"),
+        ("He had a fit", "seizures"),
+        ("She is floppy", "lethargy"),
+    ],
+)
+def test_parents_everyday_words_for_danger_signs(text, sign):
+    assert sign in danger_in(text)[1]
+
+
 def test_daytime_stools_are_not_pale_stools():
     assert not pale_stool_in("白天大便次数多，晚上少")
     assert not pale_stool_in("大便是黄色的")
@@ -287,7 +327,8 @@ def test_the_danger_sms_is_the_emergency_advice_in_chinese(world, people, client
 
 
 def test_danger_words_match_whole_english_words_and_chinese_anywhere():
-    assert danger_in("He had fits last night")[0] == ["fits"]
+    assert danger_in("He had a fit last night")[0] == ["a fit"]
+    assert danger_in("The cap fits well") == ([], set())
     assert danger_in("What are the benefits of sunlight?") == ([], set())
     assert danger_in("Is searching for the nipple normal?") == ([], set())
     words, signs = danger_in("宝宝嗜睡，角弓反张")

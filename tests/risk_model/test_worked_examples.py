@@ -202,10 +202,20 @@ def test_reported_seizures_or_a_blue_colour_are_an_emergency_by_programme_policy
         ObservationFacts(age_hours=47.5, seizures=False),
     ]
     assert assess(TERM, tsb(5.0), (), cleared).action is Action.ROUTINE
-    # A programme that names neither leaves them to the doctor's call, not to the engine.
+    # A programme that names neither still sends them to the doctor, never to nothing.
     narrower = Policy(emergency_signs_beyond_guideline=())
     seizure = [ObservationFacts(age_hours=47.0, seizures=True)]
-    assert assess(TERM, tsb(5.0), (), seizure, policy=narrower).action is Action.ROUTINE
+    review = assess(TERM, tsb(5.0), (), seizure, policy=narrower)
+    assert review.action is Action.DOCTOR_REVIEW
+    assert "reported_sign_review" in [s.code for s in review.signals]
+
+
+def test_dark_urine_asks_for_the_doctor_until_a_later_no():
+    """DOMAIN.md: pale stools or dark urine — possible biliary atresia, refer within days."""
+    dark = [ObservationFacts(age_hours=40, dark_urine=True)]
+    assert assess(TERM, tsb(5.0), (), dark).action is Action.DOCTOR_REVIEW
+    cleared = [*dark, ObservationFacts(age_hours=44, dark_urine=False)]
+    assert assess(TERM, tsb(5.0), (), cleared).action is Action.ROUTINE
 
 
 def test_pale_stool_weight_loss_and_prolonged_jaundice_ask_for_the_doctor():

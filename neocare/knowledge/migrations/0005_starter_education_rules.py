@@ -8,7 +8,10 @@ the table. Idempotent by code; an edited rule is never overwritten.
 
 from django.db import migrations
 
-# code, description, article slug, trigger, after hours, within hours, skip while alert open
+# Alert levels that hold a rule back (neocare.infants.models.ActionLevel).
+DOCTOR_REVIEW, URGENT_REFERRAL = 3, 4
+
+# code, description, article slug, trigger, after hours, within hours, held from alert level
 RULES = [
     (
         "meter-at-discharge",
@@ -17,9 +20,17 @@ RULES = [
         "discharge",
         0,
         24,
-        False,  # measuring is what the doctor asks for during an alert too
+        URGENT_REFERRAL,  # "measure at home" must not read as "instead of the hospital"
     ),
-    ("stool-card-day-3", "The stool colour card, day 3", "stool-colour-card", "birth", 72, 48, True),
+    (
+        "stool-card-day-3",
+        "The stool colour card, day 3",
+        "stool-colour-card",
+        "birth",
+        72,
+        48,
+        URGENT_REFERRAL,
+    ),
     (
         "jaundice-fades-day-7",
         "When jaundice should fade, day 7",
@@ -27,7 +38,7 @@ RULES = [
         "birth",
         168,
         48,
-        True,
+        DOCTOR_REVIEW,  # "it fades" must not meet a doctor's "let me see the baby"
     ),
     (
         "stool-card-day-14",
@@ -36,7 +47,7 @@ RULES = [
         "birth",
         336,
         72,
-        True,
+        URGENT_REFERRAL,
     ),
     (
         "prolonged-jaundice-check",
@@ -45,7 +56,17 @@ RULES = [
         "prolonged_check",
         0,
         72,
-        True,
+        URGENT_REFERRAL,
+    ),
+    (
+        # Biliary atresia often shows at 2–6 weeks; surgery before about 60 days (DOMAIN.md).
+        "stool-card-day-28",
+        "The stool colour card once more, day 28",
+        "stool-colour-card",
+        "birth",
+        672,
+        72,
+        URGENT_REFERRAL,
     ),
     (
         "after-phototherapy",
@@ -54,7 +75,7 @@ RULES = [
         "phototherapy_stopped",
         0,
         48,
-        False,
+        None,  # the rebound article explains the follow-up the alert is about
     ),
     (
         "danger-signs-reported",
@@ -63,7 +84,7 @@ RULES = [
         "danger_sign",
         0,
         24,
-        False,  # the emergency alert is open by then; the article explains it
+        None,  # the emergency alert is open by then; the article explains it
     ),
 ]
 
@@ -72,7 +93,7 @@ def load(apps, schema_editor):
     Article = apps.get_model("knowledge", "Article")
     EducationRule = apps.get_model("knowledge", "EducationRule")
     articles = {a.slug: a for a in Article.objects.filter(slug__in=[r[2] for r in RULES])}
-    for code, description, slug, trigger, after, within, skip in RULES:
+    for code, description, slug, trigger, after, within, hold in RULES:
         if slug not in articles:
             continue  # the article was removed; the rule is the admin's to make
         EducationRule.objects.get_or_create(
@@ -83,7 +104,7 @@ def load(apps, schema_editor):
                 "trigger": trigger,
                 "after_hours": after,
                 "within_hours": within,
-                "skip_while_alert_open": skip,
+                "hold_while_alert_from": hold,
             },
         )
 
