@@ -1,3 +1,7 @@
+import importlib
+
+from django.apps import apps
+
 from neocare.knowledge.models import Article, Tag
 
 
@@ -40,3 +44,19 @@ def test_loading_again_changes_nothing(starter_set):
 
     assert starter_set.count() == len(starter.ARTICLES)
     assert starter_set.get(slug="danger-signs").title_en == "Edited by the author"
+
+
+def test_the_danger_signs_draft_names_every_sign_and_calls_120_for_seizures(starter_set):
+    second = importlib.import_module("neocare.knowledge.migrations.0006_danger_signs_article_v2")
+    second.second_draft(apps, None)
+    article = starter_set.get(slug="danger-signs")
+    assert article.status == "draft"  # still awaiting clinical review
+    assert "发紫" in article.body_zh_md and "blue lips" in article.body_en_md
+    assert "抽搐或发紫：请立即拨打 120" in article.body_zh_md
+    assert "发紫" in article.search_text
+    # An edited draft is someone's work: left alone.
+    article.body_zh_md = "编辑过的文字"
+    article.save()
+    second.second_draft(apps, None)
+    article.refresh_from_db()
+    assert article.body_zh_md == "编辑过的文字"
