@@ -81,6 +81,6 @@ ZH_HANS: dict[str, str] = {
     "A list of feeding codes: %(codes)s, or empty for all.": "喂养方式代码列表：%(codes)s；留空表示全部。",
     "opened at": "打开时间",
     "education sent": "已发送的宣教",
-    'NeoCare, about jaundice: "%(title)s" %(link)s (for reading only: it does not change what your doctor or our messages asked you to do)': "【新生儿黄疸随访】黄疸科普：《%(title)s》%(link)s（仅供阅读，不改变医生和短信给您的复测或就医安排）",
+    'NeoCare, about jaundice: "%(title)s" %(link)s (for reading only: it does not change what your doctor or our messages asked you to do)': "【新生儿黄疸随访】黄疸科普：《%(title)s》%(link)s （仅供阅读，不改变医生和短信给您的复测或就医安排）",
     "article for parents": "家长科普文章",
 }
