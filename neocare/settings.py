@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "neocare.questions",
     "neocare.console",
     "neocare.parents_web",
+    "oauth2_provider",
+    "neocare.fhir",
     "neocare.ops",
     "health_check",
     "django_prometheus",
@@ -297,6 +299,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
 }
+
+# Hospital systems' OAuth 2.0 (issue #16): client credentials only, short-lived tokens, scopes
+# as SMART's system/ scopes; each client may ask only for its own (neocare.fhir.auth).
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "system/Patient.read": "read patients",
+        "system/Observation.read": "read observations",
+        "system/Observation.write": "write laboratory results",
+    },
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("FHIR_TOKEN_TTL_SECONDS", default=3600),
+    "OAUTH2_VALIDATOR_CLASS": "neocare.fhir.auth.ScopedValidator",
+    "ALLOWED_GRANT_TYPES": ["client_credentials"],
+    "PKCE_REQUIRED": False,
+}
+# Named so that migrations can depend on the (unswapped) model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 # Clinical input limits, each named with its unit. Sources in docs/clinical-rules.md.
 # A reading may be stamped this far in the future (phone clocks drift) before it is refused.

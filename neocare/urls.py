@@ -10,6 +10,7 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
+from oauth2_provider import views as oauth2_views
 from rest_framework.routers import DefaultRouter
 
 from neocare.alerts.views import AlertViewSet, ReferralViewSet
@@ -93,6 +94,9 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("console/favicon.svg"), permanent=True)),
     path("console/", include("neocare.console.urls")),
     path("m/", include("neocare.parents_web.urls")),
+    # Hospital systems (issue #16): FHIR R4, and their OAuth 2.0 tokens (client credentials).
+    path("fhir/", include("neocare.fhir.urls")),
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch (set_language)
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

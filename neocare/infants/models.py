@@ -210,6 +210,7 @@ class Channel(models.TextChoices):
     APP = "app", _("parents' app")
     CLINICIAN = "clinician", _("clinician")
     SYNC = "sync", _("offline batch sync")
+    HOSPITAL_SYSTEM = "hospital_system", _("hospital system (FHIR)")
 
 
 class NeedsConfirmation(models.TextChoices):

@@ -33,6 +33,13 @@ def infants_visible_to(user: User) -> QuerySet[Infant]:
             return infants.filter(
                 Q(delivering_hospital_id=user.facility_id) | referred | live_grant
             ).distinct()
+        case User.Role.HOSPITAL_SYSTEM:
+            # Issue #16: infants delivered at its facility, registered there, or referred there.
+            return infants.filter(
+                Q(delivering_hospital_id=user.facility_id)
+                | Q(registered_centre_id=user.facility_id)
+                | Q(referrals__hospital_id=user.facility_id)
+            ).distinct()
         case _:
             # Health administrators see aggregates only; unknown roles see nothing.
             return infants.none()

@@ -98,7 +98,7 @@ def check_may_record_for(infant: Infant, user: User) -> None:
                     "to send records."
                 )
             )
-    elif not user.is_clinician:
+    elif not user.is_clinician and user.role != User.Role.HOSPITAL_SYSTEM:
         raise PermissionDenied(_("Your role may not record readings."))
 
 

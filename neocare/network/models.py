@@ -72,6 +72,9 @@ class User(AbstractUser):
         DISTRICT_DOCTOR = "district_doctor", _("district doctor")
         PAEDIATRICIAN = "paediatrician", _("paediatrician")
         HEALTH_ADMIN = "health_admin", _("health administrator")
+        # A hospital's information system (issue #16): the service account of an OAuth client
+        # (neocare.fhir.models.SystemClient), attached to its facility; it never signs in.
+        HOSPITAL_SYSTEM = "hospital_system", _("hospital system")
 
     # Which facility tier each clinical role must be attached to.
     ROLE_FACILITY_TIER = {
@@ -115,7 +118,12 @@ class User(AbstractUser):
                     models.Q(role="guardian", facility__isnull=True, region__isnull=True)
                     & (models.Q(phone_number__isnull=False) | models.Q(is_active=False))
                     | models.Q(
-                        role__in=["community_doctor", "district_doctor", "paediatrician"],
+                        role__in=[
+                            "community_doctor",
+                            "district_doctor",
+                            "paediatrician",
+                            "hospital_system",
+                        ],
                         facility__isnull=False,
                         region__isnull=True,
                     )

@@ -1,0 +1,242 @@
+"""NeoCare's records as FHIR R4 resources, and inbound resources read into NeoCare's terms.
+
+Every resource is checked against the `fhir.resources` models (R4B, which R4 resources
+satisfy) on the way in; what goes out is built here from the record, and the tests validate it
+the same way.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from fhir.resources.R4B.observation import Observation as FhirObservation
+from pydantic import ValidationError as PydanticError
+
+from neocare.fhir.codes import (
+    BILIRUBIN,
+    FROM_UCUM,
+    LOINC,
+    NEOCARE_PATIENT,
+    OBSERVATION_CATEGORY,
+    TCB_UNITS,
+    UCUM,
+    UCUM_CODE,
+    BilirubinCode,
+)
+from neocare.infants.models import Infant, Reading
+
+BIRTH_TIME = "http://hl7.org/fhir/StructureDefinition/patient-birthTime"
+GENDER = {"female": "female", "male": "male", "undetermined": "unknown"}
+ACCEPTED_STATUSES = {"final", "amended", "corrected"}
+
+
+class Invalid(Exception):
+    """An inbound resource NeoCare cannot take: (FHIRPath expression, message) pairs."""
+
+    def __init__(self, issues: list[tuple[str, str]]):
+        super().__init__("; ".join(f"{path}: {text}" for path, text in issues))
+        self.issues = issues
+
+
+def operation_outcome(issues: list[tuple[str, str]], *, code: str = "invalid") -> dict:
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "error",
+                "code": code,
+                "diagnostics": text,
+                **({"expression": [path]} if path else {}),
+            }
+            for path, text in issues
+        ],
+    }
+
+
+def patient(infant: Infant) -> dict:
+    born = timezone.localtime(infant.birth_at)
+    return {
+        "resourceType": "Patient",
+        "id": str(infant.public_id),
+        "identifier": [{"system": NEOCARE_PATIENT, "value": str(infant.public_id)}],
+        "name": [{"text": infant.display_name}],
+        "gender": GENDER.get(infant.sex, "unknown"),
+        "birthDate": born.date().isoformat(),
+        "_birthDate": {"extension": [{"url": BIRTH_TIME, "valueDateTime": born.isoformat()}]},
+    }
+
+
+def _code_of(reading: Reading) -> BilirubinCode:
+    if reading.method == Reading.Method.TCB_CLINIC or reading.method == Reading.Method.TCB_HOME:
+        return BILIRUBIN["58941-6"]
+    return BILIRUBIN["14631-6" if reading.unit_as_sent == "umol/L" else "1975-2"]
+
+
+def observation(reading: Reading) -> dict:
+    """A stored bilirubin reading (meter or lab) as an Observation, in the unit it was sent."""
+    code = _code_of(reading)
+    return {
+        "resourceType": "Observation",
+        "id": str(reading.public_id),
+        "status": "final",
+        "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": code.category}]}],
+        "code": {"coding": [{"system": LOINC, "code": code.code, "display": code.display}]},
+        "subject": {"reference": f"Patient/{reading.infant.public_id}"},
+        "effectiveDateTime": timezone.localtime(reading.measured_at).isoformat(),
+        "valueQuantity": {
+            "value": float(reading.value_as_sent),
+            "unit": UCUM_CODE[reading.unit_as_sent],
+            "system": UCUM,
+            "code": UCUM_CODE[reading.unit_as_sent],
+        },
+    }
+
+
+@dataclass(frozen=True)
+class LabResult:
+    """An inbound bilirubin Observation in NeoCare's terms."""
+
+    patient_id: str
+    method: str
+    value: Decimal
+    unit: str
+    measured_at: datetime
+    identifier: str  # system|value: what makes a resend the same result
+
+
+def _path(loc) -> str:
+    return "Observation" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+
+
+def lab_result(body) -> LabResult:
+    """Read a bilirubin Observation (LOINC 1975-2, 14631-6, 58941-6), or raise Invalid with the
+    exact element paths."""
+    if not isinstance(body, dict) or body.get("resourceType") != "Observation":
+        raise Invalid([("Observation.resourceType", "expected an Observation resource")])
+    try:
+        parsed = FhirObservation.model_validate(body)
+    except PydanticError as error:
+        raise Invalid(
+            [(_path(e["loc"]), e["msg"]) for e in error.errors() if e["loc"] != ("resourceType",)]
+        ) from error
+    issues: list[tuple[str, str]] = []
+    if parsed.status not in ACCEPTED_STATUSES:
+        issues.append(
+            (
+                "Observation.status",
+                f"a result must be final, amended or corrected, not {parsed.status}",
+            )
+        )
+    identifier = next((i for i in parsed.identifier or [] if i.system and i.value), None)
+    if identifier is None:
+        issues.append(
+            ("Observation.identifier", "give the laboratory's identifier (system and value)")
+        )
+    codes = [
+        BILIRUBIN[c.code]
+        for c in (parsed.code.coding or [])
+        if c.system == LOINC and c.code in BILIRUBIN
+    ]
+    if not codes:
+        issues.append(
+            (
+                "Observation.code.coding",
+                "a LOINC bilirubin code is needed: " + ", ".join(sorted(BILIRUBIN)),
+            )
+        )
+    reference = parsed.subject.reference if parsed.subject else None
+    if not reference or not reference.startswith("Patient/"):
+        issues.append(("Observation.subject.reference", "give the infant as Patient/<id>"))
+    if parsed.effectiveDateTime is None:
+        issues.append(("Observation.effectiveDateTime", "give when the sample was taken"))
+    elif isinstance(parsed.effectiveDateTime, datetime) and timezone.is_naive(
+        parsed.effectiveDateTime
+    ):
+        issues.append(("Observation.effectiveDateTime", "give the time with its UTC offset"))
+    elif not isinstance(parsed.effectiveDateTime, datetime):
+        issues.append(("Observation.effectiveDateTime", "give a date and time, not only a date"))
+    quantity = parsed.valueQuantity
+    unit = None
+    if quantity is None or quantity.value is None:
+        issues.append(("Observation.valueQuantity", "give the value as a Quantity"))
+    elif quantity.system != UCUM or quantity.code not in FROM_UCUM:
+        issues.append(("Observation.valueQuantity.code", "give the unit in UCUM: mg/dL or umol/L"))
+    elif codes:
+        unit = FROM_UCUM[quantity.code]
+        code = codes[0]
+        allowed = TCB_UNITS if code.code == "58941-6" else {code.unit}
+        if unit not in allowed:
+            issues.append(
+                (
+                    "Observation.valueQuantity.code",
+                    f"LOINC {code.code} is reported in {UCUM_CODE[code.unit]}, not {quantity.code}",
+                )
+            )
+    if issues:
+        raise Invalid(issues)
+    try:
+        value = Decimal(str(quantity.value))
+    except InvalidOperation as error:  # pragma: no cover - pydantic parsed a decimal already
+        raise Invalid([("Observation.valueQuantity.value", "not a number")]) from error
+    return LabResult(
+        patient_id=reference.split("/", 1)[1],
+        method=codes[0].method,
+        value=value,
+        unit=str(unit),
+        measured_at=parsed.effectiveDateTime,
+        identifier=f"{identifier.system}|{identifier.value}",
+    )
+
+
+def capability_statement(base_url: str) -> dict:
+    """What this server does — and only that."""
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": "2026-12-01",
+        "publisher": "NeoCare",
+        "kind": "instance",
+        "software": {"name": "NeoCare"},
+        "implementation": {
+            "description": "NeoCare neonatal jaundice follow-up: FHIR R4 interface",
+            "url": base_url,
+        },
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {
+                    "service": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/"
+                                    "restful-security-service",
+                                    "code": "OAuth",
+                                }
+                            ]
+                        }
+                    ],
+                    "description": (
+                        "OAuth 2.0 client credentials at /o/token/ (one client per hospital "
+                        "system, bound to its facility). Scopes: system/Patient.read, "
+                        "system/Observation.write."
+                    ),
+                },
+                "resource": [
+                    {"type": "Patient", "interaction": [{"code": "read"}]},
+                    {
+                        "type": "Observation",
+                        "interaction": [{"code": "create"}],
+                        "documentation": (
+                            "Bilirubin results: LOINC 1975-2 (mg/dL), 14631-6 (umol/L) serum, "
+                            "58941-6 transcutaneous (mg/dL or umol/L), UCUM units; idempotent "
+                            "on Observation.identifier; assessed against AAP 2022 at once."
+                        ),
+                    },
+                ],
+            }
+        ],
+    }

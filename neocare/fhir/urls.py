@@ -1,0 +1,9 @@
+from django.urls import path
+
+from neocare.fhir import views
+
+urlpatterns = [
+    path("metadata", views.MetadataView.as_view(), name="fhir-metadata"),
+    path("Patient/<uuid:id>", views.PatientView.as_view(), name="fhir-patient"),
+    path("Observation", views.ObservationCreateView.as_view(), name="fhir-observation-create"),
+]

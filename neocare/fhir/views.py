@@ -1,0 +1,181 @@
+"""The FHIR R4 endpoints (issue #16, first part): the CapabilityStatement, a Patient, and
+bilirubin results in. Answers are `application/fhir+json`; every error is an OperationOutcome
+(with the element path for an invalid resource); out-of-scope infants answer 404 as in the API.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from neocare.api import BoundedJSONParser
+from neocare.audit.services import audit_view
+from neocare.fhir import resources
+from neocare.fhir.auth import SystemClientAuthentication, TokenHasScope
+from neocare.fhir.models import SystemClient
+from neocare.infants import services as infant_services
+from neocare.infants.models import Channel
+from neocare.infants.selectors import infants_visible_to
+from neocare.infants.serializers import ReadingSerializer
+
+
+class FHIRRenderer(JSONRenderer):
+    media_type = "application/fhir+json"
+    format = "fhir"
+    charset = "utf-8"
+
+
+class FHIRParser(BoundedJSONParser):
+    media_type = "application/fhir+json"
+
+
+class FHIRView(APIView):
+    authentication_classes = [SystemClientAuthentication]
+    permission_classes = [IsAuthenticated, TokenHasScope]
+    renderer_classes = [FHIRRenderer, JSONRenderer]
+    parser_classes = [FHIRParser, BoundedJSONParser, JSONParser]
+    required_scope = ""
+
+    def handle_exception(self, exc):
+        """Every refusal as an OperationOutcome, with the HTTP status DRF would give."""
+        response = super().handle_exception(exc)
+        code = {
+            401: "login",
+            403: "forbidden",
+            404: "not-found",
+            405: "not-supported",
+            415: "not-supported",
+            429: "throttled",
+        }.get(response.status_code, "invalid")
+        detail = getattr(exc, "detail", None) or str(exc)
+        response.data = resources.operation_outcome([("", str(detail))], code=code)
+        return response
+
+
+@extend_schema(exclude=True)
+class MetadataView(FHIRView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        return Response(resources.capability_statement(request.build_absolute_uri("/fhir/")))
+
+
+@extend_schema(exclude=True)
+class PatientView(FHIRView):
+    required_scope = SystemClient.Scope.PATIENT_READ
+
+    def get(self, request, id):
+        infant = get_object_or_404(infants_visible_to(request.user), public_id=id)
+        audit_view(actor=request.user, infant=infant, what="fhir_patient")
+        return Response(resources.patient(infant))
+
+
+@extend_schema(exclude=True)
+class ObservationCreateView(FHIRView):
+    """A bilirubin result from a hospital laboratory or clinic meter: stored as a reading
+    (channel "hospital system"), assessed like any reading (alerts, messages, reminders),
+    once per Observation.identifier."""
+
+    required_scope = SystemClient.Scope.OBSERVATION_WRITE
+
+    def post(self, request):
+        try:
+            result = resources.lab_result(request.data)
+        except resources.Invalid as invalid:
+            return Response(resources.operation_outcome(invalid.issues), status=400)
+        infant = infants_visible_to(request.user).filter(public_id=_uuid(result.patient_id))
+        infant = infant.first()
+        if infant is None:
+            return Response(
+                resources.operation_outcome(
+                    [("Observation.subject.reference", "no such Patient for this client")],
+                    code="not-found",
+                ),
+                status=404,
+            )
+        # The laboratory's identifier is the idempotency key (hashed to fit; per client).
+        key = "fhir-" + hashlib.sha256(result.identifier.encode()).hexdigest()[:40]
+        # The API's own checks (ceiling, units, time, neonatal period): one copy of each rule.
+        checked = ReadingSerializer(
+            data={
+                "method": result.method,
+                "value": str(result.value),
+                "unit": result.unit,
+                "measured_at": result.measured_at.isoformat(),
+                "idempotency_key": key,
+            }
+        )
+        if not checked.is_valid():
+            issues = [
+                (FIELD_PATH.get(field, "Observation"), str(message))
+                for field, messages in checked.errors.items()
+                for message in (messages if isinstance(messages, list) else [messages])
+            ]
+            return Response(resources.operation_outcome(issues), status=400)
+        try:
+            recorded = infant_services.reading_record(
+                infant=infant,
+                method=result.method,
+                value=result.value,
+                unit=result.unit,
+                measured_at=result.measured_at,
+                entered_by=request.user,
+                channel=Channel.HOSPITAL_SYSTEM,
+                idempotency_key=key,
+            )
+        except DjangoValidationError as error:
+            return Response(resources.operation_outcome(_issues(error)), status=400)
+        except infant_services.IdempotencyConflict as conflict:
+            return Response(
+                resources.operation_outcome(
+                    [("Observation.identifier", str(conflict))], code="duplicate"
+                ),
+                status=409,
+            )
+        except DjangoPermissionDenied as refusal:
+            raise exceptions.PermissionDenied(str(refusal)) from refusal
+        reading = recorded.record
+        return Response(
+            resources.observation(reading),
+            status=status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK,
+            headers={
+                "Location": request.build_absolute_uri(f"/fhir/Observation/{reading.public_id}")
+            },
+        )
+
+
+# Service field → the Observation element it came from.
+FIELD_PATH = {
+    "value": "Observation.valueQuantity.value",
+    "unit": "Observation.valueQuantity.code",
+    "measured_at": "Observation.effectiveDateTime",
+    "method": "Observation.code",
+}
+
+
+def _issues(error: DjangoValidationError) -> list[tuple[str, str]]:
+    if hasattr(error, "error_dict"):
+        return [
+            (FIELD_PATH.get(field, "Observation"), message)
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [("Observation", message) for message in error.messages]
+
+
+def _uuid(text: str):
+    import uuid
+
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
