@@ -394,6 +394,8 @@ ALERT_ESCALATE_AFTER_MINUTES = {
 # naming a danger sign (neocare/questions/danger.py) is answered at once by the system with the
 # emergency advice and never waits for this deadline.
 QUESTION_ANSWER_HOURS = env.int("QUESTION_ANSWER_HOURS", default=24)
+# Questions a parent may send in 24 hours (a question naming a danger sign always goes).
+QUESTIONS_PER_PARENT_PER_DAY = env.int("QUESTIONS_PER_PARENT_PER_DAY", default=20)
 
 # SMS-style messages (issue #5). Backend: console (log), file (SMS_FILE_PATH) or http.
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="console")

@@ -8,6 +8,7 @@ Strings missing here stay untranslated and are listed, so nothing is silently lo
 from pathlib import Path
 
 import polib
+import zh_hans_fhir
 import zh_hans_knowledge  # sibling modules: this file runs as a script
 import zh_hans_letter
 import zh_hans_parents_web
@@ -482,6 +483,7 @@ ZH_HANS.update(zh_hans_letter.ZH_HANS)
 ZH_HANS.update(zh_hans_knowledge.ZH_HANS)
 ZH_HANS.update(zh_hans_questions.ZH_HANS)
 ZH_HANS.update(zh_hans_parents_web.ZH_HANS)
+ZH_HANS.update(zh_hans_fhir.ZH_HANS)
 
 
 def main() -> None:

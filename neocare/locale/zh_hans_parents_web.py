@@ -113,6 +113,7 @@ ZH_HANS: dict[str, str] = {
     "Any of these is a danger sign: go to the emergency department now or call 120, do not wait. Ticking it here also tells your community doctor.": "以下任何一项都是危险征象：请立即去医院急诊或拨打 120，不要等待；在这里勾选，社区医生也会知道。",
     "Save": "保存",
     "Saved": "已保存",
+    "This form had expired. Check it and send it again.": "此表单已过期，已为您更新。请核对后再次提交。",
     "Stool colour card number %(n)s": "婴儿大便比色卡 %(n)s 号",
     "The question names pale stools: recorded as the parents' observation (a doctor review, possible biliary atresia).": "问题提到大便颜色变浅：已记录为家长的观察（需社区医生评估，疑胆道闭锁）。",
 }

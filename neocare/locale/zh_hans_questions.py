@@ -5,6 +5,7 @@ translate_zh_hans.ZH_HANS). Terms as GLOSSARY.md: 社区医生, 区妇幼保健�
 has them (已结束, 社区卫生服务中心, 区妇幼保健院)."""
 
 ZH_HANS: dict[str, str] = {
+    "You have sent many questions today. For anything urgent, call your community health centre; in an emergency, call 120.": "您今天已发送很多问题。如有急事，请致电社区卫生服务中心；紧急情况请拨打 120。",
     # Model choices and fields
     "waiting for an answer": "待回答",
     "answered": "已回答",

@@ -17,7 +17,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -29,24 +29,36 @@ def _digest(phone: str, code: str) -> str:
     return salted_hmac("neocare.sign-in-code", f"{phone}:{code}", algorithm="sha256").hexdigest()
 
 
+def _serialised(*keys: str) -> None:
+    """Inside a transaction: wait for any other request counting the same keys (a number, an
+    address), so that the limits hold under parallel requests. PostgreSQL advisory locks,
+    released at commit; SQLite (development) serialises writes itself."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):  # one order everywhere: no deadlock
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"sign-in:{key}"])
+
+
 def code_request(phone: str, *, client_address: str | None = None) -> bool:
     """Send a code to `phone` if a guardian is enrolled with it. Returns False when the number
     or the address asked too often (the caller answers 429); True otherwise, enrolled or not."""
-    now = timezone.now()
-    hour = SignInCode.objects.filter(created_at__gte=now - timedelta(hours=1))
-    if hour.filter(phone=phone).count() >= settings.SIGN_IN_CODES_PER_NUMBER_PER_HOUR:
-        return False
-    # Per client address too, whichever door was used (the API also throttles it).
-    if client_address and (
-        hour.filter(client_address=client_address).count()
-        >= settings.SIGN_IN_CODES_PER_ADDRESS_PER_HOUR
-    ):
-        return False
     guardian = User.objects.filter(
         role=User.Role.GUARDIAN, phone_number=phone, is_active=True
     ).first()
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
+        _serialised(phone, *([client_address] if client_address else []))
+        now = timezone.now()
+        hour = SignInCode.objects.filter(created_at__gte=now - timedelta(hours=1))
+        if hour.filter(phone=phone).count() >= settings.SIGN_IN_CODES_PER_NUMBER_PER_HOUR:
+            return False
+        # Per client address too, whichever door was used (the API also throttles it).
+        if client_address and (
+            hour.filter(client_address=client_address).count()
+            >= settings.SIGN_IN_CODES_PER_ADDRESS_PER_HOUR
+        ):
+            return False
         # Counted for unknown numbers too: the limit must not tell them apart.
         SignInCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
         record = SignInCode.objects.create(

@@ -75,7 +75,7 @@ class ReadingForm(forms.Form):
     )
     # Made when the form is drawn: the back button or a double tap resends the same key, and
     # the service returns the first reading instead of recording a second.
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
 
     @classmethod
     def blank(cls, key: str) -> "ReadingForm":
@@ -106,7 +106,7 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write your question.")},
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
 
 
 # Without a script the page cannot let a parent mark the card, so the page asks for a photo in
@@ -134,7 +134,7 @@ class PhotoForm(forms.Form):
         input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
 
     @classmethod
     def blank(cls, key: str) -> "PhotoForm":
@@ -188,7 +188,7 @@ class ObservationForm(forms.Form):
         input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
     )
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

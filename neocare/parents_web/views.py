@@ -49,7 +49,9 @@ from neocare.questions.services import question_ask
 SESSION_DAYS = 30  # as the app's token (TOKEN_TTL_GUARDIAN_DAYS' default)
 PHONE_KEY = "parents_web_phone"
 NEWEST_READINGS = 5
-QUESTIONS_SHOWN = 30
+# The newest ten: a page stays well under 100 kB even with ten 1,000-character questions and
+# their answers (Chinese is 3 bytes a character).
+QUESTIONS_SHOWN = 10
 
 
 def _is_guardian(user) -> bool:
@@ -183,6 +185,17 @@ def _with_new_key(request):
     return redirect(f"{request.path}?key={new_form_key()}")
 
 
+def _key_checked(form, form_class, request, *, files=None):
+    """A form whose hidden key is missing or malformed (an old page, a tampered one) comes
+    back with a fresh key and says so, instead of failing the same way at every send."""
+    if form.is_valid() or "idempotency_key" not in form.errors:
+        return form
+    renewed = form_class({**request.POST.dict(), "idempotency_key": new_form_key()}, files)
+    renewed.is_valid()
+    renewed.add_error(None, _("This form had expired. Check it and send it again."))
+    return renewed
+
+
 def _resent_with_other_values(form_class, request, *, files=None):
     """The same form sent again with other values: keep them, give a fresh key."""
     form = form_class({**request.POST.dict(), "idempotency_key": new_form_key()}, files)
@@ -213,6 +226,7 @@ def reading_new(request, infant_id):
         form = ReadingForm.blank(key)
     else:
         form = ReadingForm(request.POST)
+        form = _key_checked(form, ReadingForm, request)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -281,6 +295,7 @@ def observation_new(request, infant_id):
         form = ObservationForm.blank(key)
     else:
         form = ObservationForm(request.POST)
+        form = _key_checked(form, ObservationForm, request)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -357,6 +372,7 @@ def photo_new(request, infant_id):
         form = PhotoForm.blank(key)
     else:
         form = PhotoForm(request.POST, request.FILES)
+        form = _key_checked(form, PhotoForm, request, files=request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -423,6 +439,7 @@ def questions(request, infant_id):
         form = QuestionForm(initial={"idempotency_key": key})
     else:
         form = QuestionForm(request.POST)
+        form = _key_checked(form, QuestionForm, request)
         if form.is_valid():
             data = form.cleaned_data
             try:

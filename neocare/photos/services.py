@@ -27,6 +27,7 @@ from neocare.infants.services import (
     Recorded,
     check_may_record_for,
     check_within_neonatal_period,
+    original_or_conflict,
 )
 from neocare.messaging.notify import notify_photo_retake
 from neocare.network.models import User
@@ -41,9 +42,12 @@ def photo_path(photo: Photo) -> Path:
     return Path(settings.PHOTO_STORAGE_DIR) / photo.storage_name
 
 
-def _original(uploaded_by: User, idempotency_key: str, infant: Infant, digest: str) -> Photo | None:
+def _original(
+    uploaded_by: User, idempotency_key: str, infant: Infant, digest: str, details: dict
+) -> Photo | None:
     """The photo already stored under this key, if it is the same upload; a key reused for
-    another infant or other bytes is a conflict (409), as for readings."""
+    another infant, other bytes or other details (site, time, card) is a conflict (409), as
+    for readings — a parent's correction is never silently dropped."""
     original = Photo.objects.filter(
         uploaded_by=uploaded_by, idempotency_key=idempotency_key
     ).first()
@@ -58,7 +62,9 @@ def _original(uploaded_by: User, idempotency_key: str, infant: Infant, digest: s
                 "for a new photo."
             )
         )
-    return original
+    return original_or_conflict(
+        Photo, uploaded_by=uploaded_by, idempotency_key=idempotency_key, same=details
+    )
 
 
 def _store(jpeg: bytes) -> str:
@@ -87,7 +93,8 @@ def photo_record(
 ) -> Recorded[Photo]:
     """Sanitise and store a photo once per (uploader, key); 400 with the reason if refused."""
     digest = hashlib.sha256(data).hexdigest()
-    original = _original(uploaded_by, idempotency_key, infant, digest)
+    details = {"body_site": body_site, "taken_at": taken_at, "card_rect": card_rect}
+    original = _original(uploaded_by, idempotency_key, infant, digest, details)
     if original is not None:
         return Recorded(original, created=False)
     check_may_record_for(infant, uploaded_by)
@@ -123,7 +130,7 @@ def photo_record(
             _analyse_on_commit(photo.pk)
     except IntegrityError:
         (Path(settings.PHOTO_STORAGE_DIR) / name).unlink(missing_ok=True)
-        original = _original(uploaded_by, idempotency_key, infant, digest)
+        original = _original(uploaded_by, idempotency_key, infant, digest, details)
         if original is None:
             raise
         return Recorded(original, created=False)

@@ -84,6 +84,19 @@ def question_ask(
     check_may_record_for(infant, asked_by)  # consent withdrawn → 403
     words, signs = danger_in(text)
     now = timezone.now()
+    # A daily limit keeps the inbox for everyone; a danger sign is always answered.
+    recent = Question.objects.filter(asked_by=asked_by, created_at__gte=now - timedelta(days=1))
+    if not words and recent.count() >= settings.QUESTIONS_PER_PARENT_PER_DAY:
+        raise ValidationError(
+            {
+                "text": [
+                    _(
+                        "You have sent many questions today. For anything urgent, call your "
+                        "community health centre; in an emergency, call 120."
+                    )
+                ]
+            }
+        )
     try:
         with transaction.atomic():
             question = Question.objects.create(

@@ -1,5 +1,6 @@
 """Two copies of one upload racing: the database constraint keeps exactly one."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -34,3 +35,27 @@ def test_racing_copies_of_one_reading_store_one_row_and_both_get_it(world):
     assert Reading.objects.count() == 1
     assert sum(result.created for result in results) == 1
     assert {result.record.public_id for result in results} == {Reading.objects.get().public_id}
+
+
+def test_parallel_code_requests_for_one_number_hold_the_hourly_limit(world, settings):
+    """Twelve requests for one number at the same instant: the limit (5 an hour) holds, and the
+    address's limit too."""
+    from neocare.network.models import SignInCode
+    from neocare.network.sign_in import code_request
+
+    settings.SIGN_IN_CODES_PER_NUMBER_PER_HOUR = 5
+    phone = str(world.personas["guardian"].phone_number)
+
+    results = at_once(lambda: code_request(phone, client_address="10.0.0.9"), copies=12)
+
+    assert results.count(True) == 5 and results.count(False) == 7
+    assert SignInCode.objects.filter(phone=phone).count() == 5
+
+    settings.SIGN_IN_CODES_PER_ADDRESS_PER_HOUR = 8
+    others = at_once(
+        lambda: code_request(
+            f"+86137{threading.get_ident() % 10**8:08d}", client_address="10.0.0.9"
+        ),
+        copies=6,
+    )
+    assert others.count(True) == 3  # 5 already from this address, 8 allowed

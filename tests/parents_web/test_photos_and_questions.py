@@ -313,3 +313,46 @@ def test_a_resent_observation_is_recorded_once(world, infant, parent):
 
     assert first["Location"] == again["Location"]
     assert infant.observations.count() == 1
+
+
+def test_a_resent_photo_form_with_other_details_is_not_silently_dropped(world, infant, parent):
+    client = parent_client(parent)
+    data = card_filling_the_photo()
+    form = _photo_form(client, infant, data)
+    client.post(f"/m/infants/{infant.public_id}/photo/", form)
+
+    corrected = {
+        **form,
+        "body_site": "sternum",
+        "image": SimpleUploadedFile("skin.jpg", data, content_type="image/jpeg"),
+    }
+    answer = client.post(f"/m/infants/{infant.public_id}/photo/", corrected)
+
+    assert answer.status_code == 400
+    assert "此表单已用其他内容提交过" in answer.content.decode()
+    assert Photo.objects.get(infant=infant).body_site == "forehead"
+    assert _key(answer) != form["idempotency_key"]  # the next send records the correction
+
+
+@pytest.mark.parametrize("key", ["", "web-" + "0" * 70, "not-a-page-key"])
+@pytest.mark.parametrize("page", ["reading", "observation", "questions"])
+def test_a_missing_or_bad_form_key_says_so_and_gives_a_fresh_one(world, infant, parent, page, key):
+    client = parent_client(parent)
+    body = {
+        "reading": {"method": "tcb_home", "value": "200", "unit": "umol/L"},
+        "observation": {"weight_g": "3100", "stool_card_number": ""},
+        "questions": {"text": "黄疸什么时候退？"},
+    }[page]
+    body["idempotency_key"] = key
+    if page != "questions":
+        body["measured_at" if page == "reading" else "observed_at"] = timezone.localtime().strftime(
+            LOCAL_INPUT
+        )
+
+    answer = client.post(f"/m/infants/{infant.public_id}/{page}/", body)
+
+    assert answer.status_code == 400
+    assert "此表单已过期" in answer.content.decode()
+    assert re.fullmatch(r"web-[0-9a-f]{32}", _key(answer))
+    assert not infant.readings.exists() and not infant.observations.exists()
+    assert not Question.objects.exists()

@@ -38,10 +38,14 @@ def with_gps_and_rotation() -> bytes:
     return jpeg(exif=exif.tobytes())
 
 
+# One time for the module's uploads: a retry sends the same body, time included.
+TAKEN_AT = (timezone.now() - timedelta(minutes=5)).isoformat()
+
+
 def upload(client, infant, data, *, name="skin.jpg", key="photo-key-0001", **fields):
     body = {
         "image": SimpleUploadedFile(name, data, content_type="image/jpeg"),
-        "taken_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+        "taken_at": TAKEN_AT,
         "body_site": "forehead",
         "card_rect": CARD,
         "idempotency_key": key,
@@ -82,6 +86,15 @@ def test_a_retried_upload_returns_the_first_photo(world, parent, storage):
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert len(list(storage.iterdir())) == 1
+
+
+def test_a_key_reused_with_another_body_site_is_a_conflict(world, parent, storage):
+    first = upload(parent, world.ours, jpeg())
+    corrected = upload(parent, world.ours, jpeg(), body_site="sternum")
+
+    assert (first.status_code, corrected.status_code) == (201, 409)
+    assert "body_site" in corrected.json()["idempotency_key"][0]
+    assert Photo.objects.get().body_site == "forehead"
 
 
 def test_a_key_reused_for_a_different_image_is_a_conflict(world, parent, storage):

@@ -407,3 +407,18 @@ def test_the_inbox_and_the_record_in_chinese_have_no_english(world, people, clie
             assert "家长提问" in html and "已超时" in html and "csrfmiddlewaretoken" in html
             assert problems(visible(html), phrases, codes) == [], (who, url)
     assert browser_for(people["paediatrician"]).get(reverse("console:questions")).status_code == 404
+
+
+def test_a_daily_limit_on_questions_never_holds_back_a_danger_sign(
+    world, people, client_for, settings
+):
+    settings.QUESTIONS_PER_PARENT_PER_DAY = 2
+    parent = client_for(people["guardian"])
+    for n in range(2):
+        assert ask(parent, world.ours, text=f"问题 {n}", key=f"limit-key-{n}").status_code == 201
+
+    refused = ask(parent, world.ours, text="再问一个", key="limit-key-2")
+    danger = ask(parent, world.ours, text="宝宝抽搐了", key="limit-key-3")
+
+    assert refused.status_code == 400 and "120" in refused.json()["text"][0]
+    assert danger.status_code == 201 and danger.json()["danger"] is True
