@@ -42,15 +42,15 @@ class SystemClientAuthentication(OAuth2Authentication):
         return system.user, token
 
 
-class TokenHasScope(BasePermission):
-    """The view's `required_scope` must be in the token (403 otherwise)."""
+class SystemScopeOrStaff(BasePermission):
+    """A system's token must carry the view's `required_scope`; a clinician's own token or
+    session may use the read endpoints (`staff_may_read`), within their own scope (403
+    otherwise: a parent, an administrator, or a write)."""
 
-    message = "the token does not carry the scope this operation needs"
+    message = "this account or token may not use this operation"
 
     def has_permission(self, request, view):
         token = request.auth
-        return (
-            token is not None
-            and hasattr(token, "allow_scopes")
-            and token.allow_scopes([view.required_scope])
-        )
+        if hasattr(token, "allow_scopes"):  # an OAuth access token: a hospital system
+            return token.allow_scopes([view.required_scope])
+        return getattr(view, "staff_may_read", False) and request.user.is_clinician

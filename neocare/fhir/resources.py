@@ -67,10 +67,34 @@ def patient(infant: Infant) -> dict:
     }
 
 
+# Measurements only: a visual estimate is no bilirubin value and never goes out under a
+# bilirubin LOINC code (estimates get their own coding with $everything, not yet built).
+MEASURED = (Reading.Method.TSB_LAB, Reading.Method.TCB_CLINIC, Reading.Method.TCB_HOME)
+
+
 def _code_of(reading: Reading) -> BilirubinCode:
-    if reading.method == Reading.Method.TCB_CLINIC or reading.method == Reading.Method.TCB_HOME:
+    if reading.method not in MEASURED:
+        raise ValueError(f"reading {reading.public_id} is not a measurement")
+    if reading.method in (Reading.Method.TCB_CLINIC, Reading.Method.TCB_HOME):
         return BILIRUBIN["58941-6"]
     return BILIRUBIN["14631-6" if reading.unit_as_sent == "umol/L" else "1975-2"]
+
+
+def search_bundle(observations: list[dict], *, total: int, base: str, links: dict) -> dict:
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": total,
+        "link": [{"relation": relation, "url": url} for relation, url in links.items()],
+        "entry": [
+            {
+                "fullUrl": f"{base}Observation/{o['id']}",
+                "resource": o,
+                "search": {"mode": "match"},
+            }
+            for o in observations
+        ],
+    }
 
 
 def observation(reading: Reading) -> dict:
@@ -222,14 +246,20 @@ def capability_statement(base_url: str) -> dict:
                     "description": (
                         "OAuth 2.0 client credentials at /o/token/ (one client per hospital "
                         "system, bound to its facility). Scopes: system/Patient.read, "
-                        "system/Observation.write."
+                        "system/Observation.read, system/Observation.write. A clinician's "
+                        "own API token or console session may read within their scope."
                     ),
                 },
                 "resource": [
                     {"type": "Patient", "interaction": [{"code": "read"}]},
                     {
                         "type": "Observation",
-                        "interaction": [{"code": "create"}],
+                        "interaction": [{"code": "create"}, {"code": "search-type"}],
+                        "searchParam": [
+                            {"name": "patient", "type": "reference"},
+                            {"name": "code", "type": "token"},
+                            {"name": "date", "type": "date"},
+                        ],
                         "documentation": (
                             "Bilirubin results: LOINC 1975-2 (mg/dL), 14631-6 (umol/L) serum, "
                             "58941-6 transcutaneous (mg/dL or umol/L), UCUM units; idempotent "

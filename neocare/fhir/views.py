@@ -4,12 +4,18 @@ bilirubin results in. Answers are `application/fhir+json`; every error is an Ope
 """
 
 import hashlib
+from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema
+from knox.auth import TokenAuthentication
 from rest_framework import exceptions, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -17,12 +23,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from neocare.api import BoundedJSONParser
-from neocare.audit.services import audit_view
+from neocare.audit.services import audit_list, audit_view
 from neocare.fhir import resources
-from neocare.fhir.auth import SystemClientAuthentication, TokenHasScope
+from neocare.fhir.auth import SystemClientAuthentication, SystemScopeOrStaff
 from neocare.fhir.models import SystemClient
 from neocare.infants import services as infant_services
-from neocare.infants.models import Channel
+from neocare.infants.models import Channel, Reading
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.serializers import ReadingSerializer
 
@@ -38,8 +44,12 @@ class FHIRParser(BoundedJSONParser):
 
 
 class FHIRView(APIView):
-    authentication_classes = [SystemClientAuthentication]
-    permission_classes = [IsAuthenticated, TokenHasScope]
+    authentication_classes = [
+        SystemClientAuthentication,
+        TokenAuthentication,  # a clinician's API token (reads only)
+        SessionAuthentication,  # a clinician's console session (reads only)
+    ]
+    permission_classes = [IsAuthenticated, SystemScopeOrStaff]
     renderer_classes = [FHIRRenderer, JSONRenderer]
     parser_classes = [FHIRParser, BoundedJSONParser, JSONParser]
     required_scope = ""
@@ -72,6 +82,7 @@ class MetadataView(FHIRView):
 @extend_schema(exclude=True)
 class PatientView(FHIRView):
     required_scope = SystemClient.Scope.PATIENT_READ
+    staff_may_read = True
 
     def get(self, request, id):
         infant = get_object_or_404(infants_visible_to(request.user), public_id=id)
@@ -81,11 +92,46 @@ class PatientView(FHIRView):
 
 @extend_schema(exclude=True)
 class ObservationCreateView(FHIRView):
-    """A bilirubin result from a hospital laboratory or clinic meter: stored as a reading
+    """POST: a bilirubin result from a hospital laboratory or clinic meter, stored as a reading
     (channel "hospital system"), assessed like any reading (alerts, messages, reminders),
-    once per Observation.identifier."""
+    once per Observation.identifier. GET: search the bilirubin measurements in scope."""
 
-    required_scope = SystemClient.Scope.OBSERVATION_WRITE
+    def initial(self, request, *args, **kwargs):
+        reading = request.method == "GET"
+        self.required_scope = (
+            SystemClient.Scope.OBSERVATION_READ if reading else SystemClient.Scope.OBSERVATION_WRITE
+        )
+        self.staff_may_read = reading
+        super().initial(request, *args, **kwargs)
+
+    def get(self, request):
+        try:
+            search = _search_terms(request.query_params)
+        except resources.Invalid as invalid:
+            return Response(resources.operation_outcome(invalid.issues), status=400)
+        found = (
+            Reading.objects.filter(
+                infant__in=infants_visible_to(request.user), method__in=resources.MEASURED
+            )
+            .filter(search["filters"])
+            .select_related("infant")
+            .order_by("measured_at", "id")
+        )
+        total = found.count()
+        offset, count = search["offset"], search["count"]
+        page = list(found[offset : offset + count])
+        audit_list(actor=request.user, infants={r.infant for r in page}, what="fhir_observations")
+        base = request.build_absolute_uri("/fhir/")
+        links = {"self": request.build_absolute_uri()}
+        if offset + count < total:
+            query = request.query_params.copy()
+            query["_offset"] = str(offset + count)
+            links["next"] = f"{base}Observation?{query.urlencode()}"
+        return Response(
+            resources.search_bundle(
+                [resources.observation(r) for r in page], total=total, base=base, links=links
+            )
+        )
 
     def post(self, request):
         try:
@@ -151,6 +197,66 @@ class ObservationCreateView(FHIRView):
                 "Location": request.build_absolute_uri(f"/fhir/Observation/{reading.public_id}")
             },
         )
+
+
+SEARCH_PARAMETERS = {"patient", "code", "date", "_count", "_offset"}
+SEARCH_MAX_COUNT = 200
+DATE_PREFIXES = {"ge": "gte", "le": "lte", "gt": "gt", "lt": "lt", "eq": None}
+
+
+def _search_terms(query) -> dict:
+    """FHIR search parameters → a filter, strictly: an unknown parameter or value is a 400."""
+    issues = [
+        (f"Observation?{name}", "this server does not support this search parameter")
+        for name in query
+        if name not in SEARCH_PARAMETERS
+    ]
+    filters = Q()
+    patient = query.get("patient")
+    if patient is not None:
+        infant_id = _uuid(patient.removeprefix("Patient/"))
+        if infant_id is None:
+            issues.append(("Observation?patient", "give Patient/<id> or <id>"))
+        filters &= Q(infant__public_id=infant_id)
+    if "code" in query:
+        codes = Q(pk__in=[])
+        for token in query["code"].split(","):
+            system, _, code = token.rpartition("|")
+            known = resources.BILIRUBIN.get(code)
+            if known is None or system not in ("", resources.LOINC):
+                issues.append(("Observation?code", f"unknown code {token}"))
+                continue
+            if code == "58941-6":
+                codes |= Q(method__in=[Reading.Method.TCB_CLINIC, Reading.Method.TCB_HOME])
+            else:
+                codes |= Q(method=Reading.Method.TSB_LAB, unit_as_sent=str(known.unit))
+        filters &= codes
+    for value in query.getlist("date"):
+        prefix = value[:2] if value[:2] in DATE_PREFIXES else "eq"
+        text = value[2:] if value[:2] in DATE_PREFIXES else value
+        when = parse_datetime(text) or _day_start(text)
+        if when is None or timezone.is_naive(when):
+            issues.append(("Observation?date", f"give a date or a time with its offset: {value}"))
+            continue
+        if prefix == "eq":
+            filters &= Q(measured_at__date=timezone.localtime(when).date())
+        else:
+            filters &= Q(**{f"measured_at__{DATE_PREFIXES[prefix]}": when})
+    count, offset = query.get("_count", "50"), query.get("_offset", "0")
+    if not count.isdigit() or not 1 <= int(count) <= SEARCH_MAX_COUNT:
+        issues.append(("Observation?_count", f"a number from 1 to {SEARCH_MAX_COUNT}"))
+    if not offset.isdigit():
+        issues.append(("Observation?_offset", "a number from 0"))
+    if issues:
+        raise resources.Invalid(issues)
+    return {"filters": filters, "count": int(count), "offset": int(offset)}
+
+
+def _day_start(text: str):
+    day = parse_date(text)
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # Service field → the Observation element it came from.

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -78,7 +79,7 @@ def test_the_capability_statement_says_what_is_supported(db):
     assert answer.status_code == 200 and answer["Content-Type"].startswith(FHIR)
     statement = CapabilityStatement.model_validate(answer.json())
     resources = {r.type: [i.code for i in r.interaction] for r in statement.rest[0].resource}
-    assert resources == {"Patient": ["read"], "Observation": ["create"]}
+    assert resources == {"Patient": ["read"], "Observation": ["create", "search-type"]}
 
 
 def test_a_lab_tsb_is_assessed_exactly_as_a_typed_in_reading(world, hospital, client_for):
@@ -246,3 +247,69 @@ def test_scopes_hold_and_strangers_are_refused(world):
     client.active = False
     client.save()
     assert reader.get(f"/fhir/Patient/{infant.public_id}").status_code == 401
+
+
+# --- Search ------------------------------------------------------------------------------------
+def _measured(world, hospital):
+    infant = make_term_infant_born_50h_ago(world.ours)
+    for k, (value, code, unit) in enumerate(
+        [(8.0, "1975-2", "mg/dL"), (150, "14631-6", "umol/L"), (140, "58941-6", "umol/L")]
+    ):
+        body = tsb(infant, value=value, code=code, unit=unit, identifier=f"S-{k}")
+        body["effectiveDateTime"] = (infant.birth_at + timedelta(hours=30 + k)).isoformat()
+        assert post(hospital, body).status_code == 201
+    return infant
+
+
+def test_observations_are_searched_by_patient_code_and_date_with_paging(world, hospital):
+    infant = _measured(world, hospital)
+    base = f"/fhir/Observation?patient=Patient/{infant.public_id}"
+
+    everything = hospital.get(base)
+    serum = hospital.get(f"{base}&code=http://loinc.org|1975-2,14631-6")
+    later = hospital.get(
+        f"{base}&date=ge{(infant.birth_at + timedelta(hours=31)).isoformat().replace('+', '%2B')}"
+    )
+    first_page = hospital.get(f"{base}&_count=2")
+
+    bundles = [Bundle.model_validate(r.json()) for r in (everything, serum, later, first_page)]
+    assert [b.total for b in bundles] == [3, 2, 2, 3]
+    for bundle in bundles:
+        for entry in bundle.entry or []:
+            Observation.model_validate(entry.resource.model_dump())
+    assert len(bundles[3].entry) == 2
+    next_url = next(link.url for link in bundles[3].link if link.relation == "next")
+    rest = Bundle.model_validate(hospital.get(next_url.split("testserver", 1)[-1]).json())
+    assert len(rest.entry) == 1
+    assert AuditEvent.objects.filter(infant=infant, object_type="fhir_observations").exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["?colour=red", "?code=2345-7", "?date=yesterday", "?_count=0", "?patient=abc"]
+)
+def test_an_unsupported_search_is_a_400_outcome(world, hospital, query):
+    answer = hospital.get(f"/fhir/Observation{query}")
+    assert answer.status_code == 400
+    OperationOutcome.model_validate(answer.json())
+
+
+def test_another_hospital_finds_none_of_ours(world, hospital, other_hospital):
+    infant = _measured(world, hospital)
+    found = other_hospital.get(f"/fhir/Observation?patient={infant.public_id}")
+    assert found.status_code == 200 and found.json()["total"] == 0
+
+
+def test_clinicians_read_with_their_own_token_within_their_scope_and_never_write(
+    world, hospital, client_for
+):
+    infant = _measured(world, hospital)
+    doctor = client_for(world.personas["community_doctor"])  # centre A1: ours
+    stranger = client_for(world.strangers["community_doctor"])  # centre A2
+    parent = client_for(world.personas["guardian"])
+
+    assert doctor.get(f"/fhir/Patient/{infant.public_id}").status_code == 200
+    assert doctor.get(f"/fhir/Observation?patient={infant.public_id}").json()["total"] == 3
+    assert stranger.get(f"/fhir/Patient/{infant.public_id}").status_code == 404
+    assert parent.get(f"/fhir/Patient/{infant.public_id}").status_code == 403
+    write = doctor.post("/fhir/Observation", tsb(infant, identifier="DOC-1"), format="json")
+    assert write.status_code == 403
