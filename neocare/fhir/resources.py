@@ -251,7 +251,17 @@ def capability_statement(base_url: str) -> dict:
                     ),
                 },
                 "resource": [
-                    {"type": "Patient", "interaction": [{"code": "read"}]},
+                    {
+                        "type": "Patient",
+                        "interaction": [{"code": "read"}],
+                        "operation": [
+                            {
+                                "name": "everything",
+                                "definition": "http://hl7.org/fhir/OperationDefinition/"
+                                "Patient-everything",
+                            }
+                        ],
+                    },
                     {
                         "type": "Observation",
                         "interaction": [{"code": "create"}, {"code": "search-type"}],

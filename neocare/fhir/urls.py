@@ -5,5 +5,6 @@ from neocare.fhir import views
 urlpatterns = [
     path("metadata", views.MetadataView.as_view(), name="fhir-metadata"),
     path("Patient/<uuid:id>", views.PatientView.as_view(), name="fhir-patient"),
+    path("Patient/<uuid:id>/$everything", views.EverythingView.as_view(), name="fhir-everything"),
     path("Observation", views.ObservationCreateView.as_view(), name="fhir-observation-create"),
 ]

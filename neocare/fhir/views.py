@@ -26,6 +26,7 @@ from neocare.api import BoundedJSONParser
 from neocare.audit.services import audit_list, audit_view
 from neocare.fhir import resources
 from neocare.fhir.auth import SystemClientAuthentication, SystemScopeOrStaff
+from neocare.fhir.everything import everything
 from neocare.fhir.models import SystemClient
 from neocare.infants import services as infant_services
 from neocare.infants.models import Channel, Reading
@@ -88,6 +89,19 @@ class PatientView(FHIRView):
         infant = get_object_or_404(infants_visible_to(request.user), public_id=id)
         audit_view(actor=request.user, infant=infant, what="fhir_patient")
         return Response(resources.patient(infant))
+
+
+@extend_schema(exclude=True)
+class EverythingView(FHIRView):
+    """The whole record of one infant in scope, as one Bundle."""
+
+    required_scope = SystemClient.Scope.PATIENT_READ
+    staff_may_read = True
+
+    def get(self, request, id):
+        infant = get_object_or_404(infants_visible_to(request.user), public_id=id)
+        audit_view(actor=request.user, infant=infant, what="fhir_everything")
+        return Response(everything(infant, request.build_absolute_uri("/fhir/")))
 
 
 @extend_schema(exclude=True)
