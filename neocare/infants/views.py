@@ -19,6 +19,7 @@ from neocare.infants import services
 from neocare.infants.assessments import assessment_latest, assessment_unrecorded
 from neocare.infants.filters import InfantFilter, ObservationFilter, ReadingFilter
 from neocare.infants.models import Channel, ConsentText, Infant, Observation, Reading
+from neocare.infants.record import RecordSerializer, record_of
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.serializers import (
     AssessmentSerializer,
@@ -285,6 +286,16 @@ class InfantViewSet(
         if latest is None:
             return Response(assessment_unrecorded(infant))
         return Response(AssessmentSerializer(latest).data)
+
+    @extend_schema(responses=RecordSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def record(self, request, id=None):
+        """The whole record in one answer (issue #16): the infant, guardians, readings,
+        observations, photos, every assessment, alerts, referrals, phototherapy, questions and
+        the messages sent to the guardians — what `/fhir/Patient/{id}/$everything` holds."""
+        infant = self.get_object()
+        self._audit_view(infant, "record")
+        return Response(RecordSerializer(record_of(infant)).data)
 
     @extend_schema(request=None, responses=GuardianshipSerializer)
     @action(detail=True, methods=["post"], url_path="consent/withdraw")
