@@ -305,6 +305,7 @@ CELERY_BEAT_SCHEDULE = {
 OAUTH2_PROVIDER = {
     "SCOPES": {
         "system/Patient.read": "read patients",
+        "system/Patient.write": "hand over newborns (births and discharges)",
         "system/Observation.read": "read observations",
         "system/Observation.write": "write laboratory results",
     },

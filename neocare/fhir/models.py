@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class SystemClient(models.Model):
     class Scope(models.TextChoices):
         PATIENT_READ = "system/Patient.read", _("read patients")
+        PATIENT_WRITE = "system/Patient.write", _("hand over newborns (births and discharges)")
         OBSERVATION_READ = "system/Observation.read", _("read observations")
         OBSERVATION_WRITE = "system/Observation.write", _("write laboratory results")
 

@@ -5,6 +5,7 @@ satisfy) on the way in; what goes out is built here from the record, and the tes
 the same way.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -213,6 +214,12 @@ def lab_result(body) -> LabResult:
     )
 
 
+def result_key(identifier: str) -> str:
+    """A result's identifier (system|value) as the reading's idempotency key (hashed to fit;
+    keys are per account, so per client)."""
+    return "fhir-" + hashlib.sha256(identifier.encode()).hexdigest()[:40]
+
+
 def capability_statement(base_url: str) -> dict:
     """What this server does — and only that."""
     return {
@@ -231,6 +238,15 @@ def capability_statement(base_url: str) -> dict:
         "rest": [
             {
                 "mode": "server",
+                "interaction": [
+                    {
+                        "code": "transaction",
+                        "documentation": (
+                            "POST /fhir/: a delivering hospital's birth and discharge Bundle "
+                            "(docs/fhir.md), all or nothing; resending changes nothing."
+                        ),
+                    }
+                ],
                 "security": {
                     "service": [
                         {
@@ -246,7 +262,7 @@ def capability_statement(base_url: str) -> dict:
                     "description": (
                         "OAuth 2.0 client credentials at /o/token/ (one client per hospital "
                         "system, bound to its facility). Scopes: system/Patient.read, "
-                        "system/Observation.read, system/Observation.write. A clinician's "
+                        "system/Patient.write, system/Observation.read, system/Observation.write. A clinician's "
                         "own API token or console session may read within their scope."
                     ),
                 },

@@ -3,7 +3,6 @@ bilirubin results in. Answers are `application/fhir+json`; every error is an Ope
 (with the element path for an invalid resource); out-of-scope infants answer 404 as in the API.
 """
 
-import hashlib
 from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -26,6 +25,7 @@ from neocare.api import BoundedJSONParser
 from neocare.audit.services import audit_list, audit_view
 from neocare.fhir import resources
 from neocare.fhir.auth import SystemClientAuthentication, SystemScopeOrStaff
+from neocare.fhir.births import handover_record
 from neocare.fhir.everything import everything
 from neocare.fhir.models import SystemClient
 from neocare.infants import services as infant_services
@@ -89,6 +89,36 @@ class PatientView(FHIRView):
         infant = get_object_or_404(infants_visible_to(request.user), public_id=id)
         audit_view(actor=request.user, infant=infant, what="fhir_patient")
         return Response(resources.patient(infant))
+
+
+@extend_schema(exclude=True)
+class HandoverView(FHIRView):
+    """`POST /fhir/`: a delivering hospital's transaction Bundle (neocare.fhir.births)."""
+
+    required_scope = SystemClient.Scope.PATIENT_WRITE
+
+    def post(self, request):
+        try:
+            infant, created = handover_record(bundle=request.data, by=request.user)
+        except resources.Invalid as invalid:
+            return Response(resources.operation_outcome(invalid.issues), status=400)
+        location = f"Patient/{infant.public_id}"
+        return Response(
+            {
+                "resourceType": "Bundle",
+                "type": "transaction-response",
+                "entry": [
+                    {
+                        "response": {
+                            "status": "201 Created" if created else "200 OK",
+                            "location": location,
+                        },
+                        "resource": resources.patient(infant),
+                    }
+                ],
+            },
+            status=status.HTTP_200_OK,
+        )
 
 
 @extend_schema(exclude=True)
@@ -163,7 +193,7 @@ class ObservationCreateView(FHIRView):
                 status=404,
             )
         # The laboratory's identifier is the idempotency key (hashed to fit; per client).
-        key = "fhir-" + hashlib.sha256(result.identifier.encode()).hexdigest()[:40]
+        key = resources.result_key(result.identifier)
         # The API's own checks (ceiling, units, time, neonatal period): one copy of each rule.
         checked = ReadingSerializer(
             data={

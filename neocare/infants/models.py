@@ -109,6 +109,11 @@ class Infant(models.Model):
         Facility, on_delete=models.PROTECT, related_name="registered_infants"
     )
     discharged_at = models.DateTimeField(_("discharged at"), null=True, blank=True)
+    # The delivering hospital's own record number ("system|value"), from its handover bundle
+    # (issue #16): the key that makes a resent bundle update, never duplicate.
+    hospital_record_number = models.CharField(
+        _("hospital record number"), max_length=200, blank=True, default=""
+    )
     feeding = models.CharField(_("feeding"), max_length=32, choices=Feeding.choices)
     # Lists of NeurotoxicityRiskFactor values. NULL means "not assessed", which the guideline
     # engine must treat differently from an empty list ("assessed, none present").
@@ -131,6 +136,12 @@ class Infant(models.Model):
             models.CheckConstraint(
                 condition=models.Q(gestational_age_weeks__gte=22, gestational_age_weeks__lte=44),
                 name="infant_ga_weeks_22_to_44",
+            ),
+            # One infant per hospital record number (two racing handovers cannot make two).
+            models.UniqueConstraint(
+                fields=["delivering_hospital", "hospital_record_number"],
+                condition=~models.Q(hospital_record_number=""),
+                name="infant_one_per_hospital_record",
             ),
         ]
 

@@ -264,6 +264,7 @@ def observation_record(
 def _check_centre_in_scope(user: User, centre: Facility) -> None:
     if centre.tier != Facility.Tier.COMMUNITY_CENTRE:
         raise ValidationError({"registered_centre": [_("Choose a community health centre.")]})
+    # A hospital system hands its newborns over to any centre (the family's).
     if user.role == User.Role.COMMUNITY_DOCTOR and centre.id != user.facility_id:
         raise ValidationError(
             {"registered_centre": [_("A community doctor registers infants at their own centre.")]}
@@ -275,7 +276,7 @@ def _check_centre_in_scope(user: User, centre: Facility) -> None:
 @transaction.atomic
 def infant_register(*, by: User, **fields) -> Infant:
     """Register an infant in the programme. Clinicians only; the centre must be in their reach."""
-    if not by.is_clinician:
+    if not by.is_clinician and by.role != User.Role.HOSPITAL_SYSTEM:
         raise PermissionDenied(_("Only clinicians register infants."))
     _check_not_in_future("birth_at", fields["birth_at"])
     discharged_at = fields.get("discharged_at")
@@ -319,7 +320,7 @@ def guardian_link(
     Linking the same guardian again updates the relationship and renews consent. A new link, or
     consent given again after a withdrawal, sends the guardian the SMS invitation.
     """
-    if not by.is_clinician:
+    if not by.is_clinician and by.role != User.Role.HOSPITAL_SYSTEM:
         raise PermissionDenied(_("Only clinicians link guardians."))
     _check_not_in_future("consent_given_at", consent_given_at)
     consent_text = (

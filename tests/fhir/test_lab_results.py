@@ -80,6 +80,7 @@ def test_the_capability_statement_says_what_is_supported(db):
     statement = CapabilityStatement.model_validate(answer.json())
     resources = {r.type: [i.code for i in r.interaction] for r in statement.rest[0].resource}
     assert resources == {"Patient": ["read"], "Observation": ["create", "search-type"]}
+    assert [i.code for i in statement.rest[0].interaction] == ["transaction"]
 
 
 def test_a_lab_tsb_is_assessed_exactly_as_a_typed_in_reading(world, hospital, client_for):
