@@ -1,22 +1,32 @@
 """A real FHIR client library (fhirpy) against the running server, as a hospital system would
 use it: authenticate with client credentials, read the CapabilityStatement, send a lab result,
+hand over a birth (twice, and a broken one), run $everything,
 read the Patient, search Observations by code and date — and validate what comes back."""
 
 import base64
+import copy
+import importlib
 from datetime import timedelta
 
 import pytest
 import requests
+from django.apps import apps
 from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.observation import Observation
+from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.patient import Patient
 from fhirpy import SyncFHIRClient
 
 from neocare.alerts.models import Alert
 from neocare.fhir.models import SystemClient
 from neocare.fhir.services import system_client_register
+from neocare.infants.models import Infant
+from tests.fhir.test_births import birth_bundle
 from tests.helpers import make_term_infant_born_50h_ago
+
+consent_v1 = importlib.import_module("neocare.infants.migrations.0007_consent_text_v1")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -70,3 +80,33 @@ def test_a_hospital_system_speaks_fhir_with_fhirpy(world, live_server):
     assert [o["id"] for o in found] == [result["id"]]
     for observation in found:
         Observation.model_validate(observation.serialize())
+
+    everything = Bundle.model_validate(
+        fhir.execute(f"Patient/{infant.public_id}/$everything", method="get")
+    )
+    assert {e.resource.__resource_type__ for e in everything.entry} >= {
+        "Patient",
+        "Observation",
+        "RiskAssessment",
+        "Flag",
+    }
+
+    # A birth handed over through the running server, sent twice, and a broken one.
+    consent_v1.first_version(apps, None)  # the migration's row (a transactional test flushes)
+    bundle = birth_bundle(world, mrn="LIVE-1", tsb_value=15.0)
+    first = fhir.execute("", method="post", data=bundle)
+    again = fhir.execute("", method="post", data=bundle)
+    assert first["entry"][0]["response"]["status"] == "201 Created"
+    assert again["entry"][0]["response"]["status"] == "200 OK"
+    broken = copy.deepcopy(bundle)
+    broken["entry"][0]["resource"].pop("identifier")
+    refused = requests.post(
+        f"{live_server.url}/fhir/",
+        json=broken,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+        timeout=10,
+    )
+    assert refused.status_code == 400
+    OperationOutcome.model_validate(refused.json())
+    born = Infant.objects.get(hospital_record_number__endswith="|LIVE-1")
+    assert born.readings.count() == 1 and born.guardianships.count() == 1
