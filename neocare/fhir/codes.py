@@ -1,8 +1,11 @@
 """The codes NeoCare's FHIR interface reads and writes, in one place (issue #16).
 
-LOINC codes with their long common names as LOINC publishes them (the LOINC database,
-https://loinc.org/<code>/, version 2.78; 1975-2 and 14631-6 are also the codes of the FHIR R4
-specification's own bilirubin examples). UCUM units as the UCUM specification writes them
+LOINC codes with their long common names. Checked: 1975-2 against the expansion by
+tx.fhir.org from LOINC 2.82 (the "Total Bilirubin Lab Tests" ValueSet of the dQM CMS Content
+IG, https://build.fhir.org/ig/cqframework/dqm-content-cms-2026/ValueSet-total-bilirubin.html).
+Not yet checked from this machine (no LOINC release reachable): 14631-6 and 58941-6, whose
+displays follow https://loinc.org/14631-6/ and https://loinc.org/58941-6/ as quoted by
+implementation guides. UCUM units as the UCUM specification writes them
 (https://ucum.org/ucum): `mg/dL` and `umol/L`.
 
 Each accepted code says what NeoCare stores: the reading's method and the unit the value must
