@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from phonenumber_field.phonenumber import PhoneNumber
@@ -277,10 +277,21 @@ def _bilirubin(handover: Handover, issues: list) -> list:
     return results
 
 
-@transaction.atomic
 def handover_record(*, bundle, by: User) -> tuple[Infant, bool]:
     """Register or update the newborn of `bundle` for hospital system `by`; (infant, created).
-    Raises Invalid (nothing saved) for anything NeoCare cannot take."""
+    Raises Invalid (nothing saved) for anything NeoCare cannot take.
+
+    Two copies of one Bundle racing: the unique record number lets one create the infant; the
+    other's transaction rolls back and runs again as the update it now is (changing nothing).
+    """
+    try:
+        return _handover_once(bundle=bundle, by=by)
+    except IntegrityError:
+        return _handover_once(bundle=bundle, by=by)
+
+
+@transaction.atomic
+def _handover_once(*, bundle, by: User) -> tuple[Infant, bool]:
     handover = _entries(bundle)
     issues: list = []
     patient = _patient(handover, issues)

@@ -262,8 +262,9 @@ def capability_statement(base_url: str) -> dict:
                     "description": (
                         "OAuth 2.0 client credentials at /o/token/ (one client per hospital "
                         "system, bound to its facility). Scopes: system/Patient.read, "
-                        "system/Patient.write, system/Observation.read, system/Observation.write. A clinician's "
-                        "own API token or console session may read within their scope."
+                        "system/Patient.write, system/Observation.read, "
+                        "system/Observation.write. A clinician's own API token or console "
+                        "session may read within their scope."
                     ),
                 },
                 "resource": [

@@ -59,3 +59,28 @@ def test_parallel_code_requests_for_one_number_hold_the_hourly_limit(world, sett
         copies=6,
     )
     assert others.count(True) == 3  # 5 already from this address, 8 allowed
+
+
+def test_two_copies_of_one_birth_bundle_register_one_infant(world):
+    import importlib
+
+    from django.apps import apps
+
+    from neocare.fhir.births import handover_record
+    from neocare.fhir.services import system_client_register
+    from neocare.infants.models import Infant
+    from tests.fhir.test_births import MRN, birth_bundle
+
+    importlib.import_module("neocare.infants.migrations.0007_consent_text_v1").first_version(
+        apps, None
+    )
+    client, _ = system_client_register(
+        name="HA-race", facility=world.hospital_a, scopes=["system/Patient.write"]
+    )
+    bundle = birth_bundle(world, mrn="RACE-1", tsb_value=12.0)
+
+    results = at_once(lambda: handover_record(bundle=bundle, by=client.user), copies=4)
+
+    assert sorted(created for _, created in results) == [False, False, False, True]
+    infant = Infant.objects.get(hospital_record_number=f"{MRN}|RACE-1")
+    assert infant.readings.count() == 1 and infant.guardianships.count() == 1
