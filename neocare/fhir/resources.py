@@ -26,6 +26,7 @@ from neocare.fhir.codes import (
     BilirubinCode,
 )
 from neocare.infants.models import Infant, Reading
+from neocare.infants.serializers import ReadingSerializer
 
 BIRTH_TIME = "http://hl7.org/fhir/StructureDefinition/patient-birthTime"
 GENDER = {"female": "female", "male": "male", "undetermined": "unknown"}
@@ -204,7 +205,7 @@ def lab_result(body) -> LabResult:
         value = Decimal(str(quantity.value))
     except InvalidOperation as error:  # pragma: no cover - pydantic parsed a decimal already
         raise Invalid([("Observation.valueQuantity.value", "not a number")]) from error
-    return LabResult(
+    result = LabResult(
         patient_id=reference.split("/", 1)[1],
         method=codes[0].method,
         value=value,
@@ -212,6 +213,39 @@ def lab_result(body) -> LabResult:
         measured_at=parsed.effectiveDateTime,
         identifier=f"{identifier.system}|{identifier.value}",
     )
+    _check_like_the_api(result)
+    return result
+
+
+# Reading field → the Observation element it came from.
+FIELD_PATH = {
+    "value": "Observation.valueQuantity.value",
+    "unit": "Observation.valueQuantity.code",
+    "measured_at": "Observation.effectiveDateTime",
+    "method": "Observation.code",
+}
+
+
+def _check_like_the_api(result: LabResult) -> None:
+    """The API's own checks of a reading (physiologic ceiling, unit, clock skew), so a result
+    from any door — `POST /fhir/Observation` or a birth Bundle — is refused as the API would."""
+    checked = ReadingSerializer(
+        data={
+            "method": result.method,
+            "value": str(result.value),
+            "unit": result.unit,
+            "measured_at": result.measured_at.isoformat(),
+            "idempotency_key": result_key(result.identifier),
+        }
+    )
+    if not checked.is_valid():
+        raise Invalid(
+            [
+                (FIELD_PATH.get(field, "Observation"), str(message))
+                for field, messages in checked.errors.items()
+                for message in (messages if isinstance(messages, list) else [messages])
+            ]
+        )
 
 
 def result_key(identifier: str) -> str:

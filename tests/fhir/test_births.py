@@ -287,6 +287,17 @@ def test_a_broken_bundle_saves_nothing_and_names_the_element(world, hospital, br
     assert not Message.objects.filter(template="invitation").exists()
 
 
+def test_an_impossible_pre_discharge_value_is_refused_as_the_api_would(world, hospital):
+    """The physiologic ceiling (40 mg/dL) holds inside a bundle as at POST /fhir/Observation."""
+    answer = send(hospital, birth_bundle(world, tsb_value=99.0))
+
+    assert answer.status_code == 400
+    outcome = OperationOutcome.model_validate(answer.json())
+    paths = [e for issue in outcome.issue for e in issue.expression or []]
+    assert "Bundle.entry[8].resource.valueQuantity.value" in paths
+    assert not Infant.objects.filter(hospital_record_number__startswith=MRN).exists()
+
+
 def test_a_client_without_the_handover_scope_cannot_send_births(world, consent_text):
     client, secret = system_client_register(
         name="HA-lab-only", facility=world.hospital_a, scopes=["system/Observation.write"]
