@@ -509,6 +509,8 @@ DANGER_SIGNS = ("poor_feeding", "lethargy", "high_pitched_cry", "arching")
 # Signs the parents may report that DOMAIN.md does not list; an emergency when the programme's
 # policy names them (Policy.emergency_signs_beyond_guideline).
 OTHER_EMERGENCY_SIGNS = ("seizures", "blue_colour")
+# Every sign a parent may report (the Observation fields of the same names).
+REPORTED_SIGNS = (*DANGER_SIGNS, *OTHER_EMERGENCY_SIGNS)
 
 
 def _latest_reports(observations: Sequence[ObservationFacts], names: Sequence[str]) -> dict:

@@ -15,7 +15,7 @@ from neocare.alerts.models import ACTIVE as ALERT_ACTIVE
 from neocare.alerts.models import Referral
 from neocare.fhir.codes import LOINC, UCUM
 from neocare.fhir.resources import MEASURED, observation, patient
-from neocare.infants.models import Infant, Observation, Reading
+from neocare.infants.models import OBSERVED_SIGNS, Infant, Observation, Reading
 from neocare.messaging.models import Message
 from neocare.messaging.templates import render
 from risk_model.units import to_mg_dl
@@ -31,7 +31,6 @@ TASK_STATUS = {
     Referral.Status.TREATED: "completed",
     Referral.Status.CLOSED: "completed",
 }
-SIGNS = ("poor_feeding", "lethargy", "high_pitched_cry", "arching", "seizures", "blue_colour")
 
 
 def _when(instant) -> str | None:
@@ -166,7 +165,7 @@ def _observations(infant: Infant) -> list[dict]:
                     }
                 ]
             out.append(stool)
-        for sign in (*SIGNS, "dark_urine"):
+        for sign in OBSERVED_SIGNS:
             value = getattr(o, sign)
             if value is not None:
                 label = str(Observation._meta.get_field(sign).verbose_name)

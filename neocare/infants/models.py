@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from neocare.network.models import Facility
+from risk_model.guideline import REPORTED_SIGNS
 from risk_model.guideline import Action as GuidelineAction
 from risk_model.units import Unit, to_mg_dl
 
@@ -288,6 +289,11 @@ class Reading(models.Model):
 # The card's own definition, kept with its name so a second card can be added beside it.
 STOOL_CARD_NUMBERS = range(1, 7)
 STOOL_CARD_PALE_NUMBERS = frozenset({1, 2, 3})
+
+
+# The yes/no reports an Observation may carry: every danger sign (DOMAIN.md's and the
+# programme's, risk_model.guideline.REPORTED_SIGNS) and dark urine.
+OBSERVED_SIGNS = (*REPORTED_SIGNS, "dark_urine")
 
 
 class Observation(models.Model):

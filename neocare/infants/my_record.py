@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.assessments import assessment_latest
-from neocare.infants.models import Guardianship, Infant, Observation, Reading
+from neocare.infants.models import OBSERVED_SIGNS, Guardianship, Infant, Observation, Reading
 from neocare.infants.services import consent_withdraw
 from neocare.knowledge.models import EducationSent
 from neocare.messaging.models import Message
@@ -20,17 +20,6 @@ from neocare.messaging.templates import TEMPLATES, render
 from neocare.network.models import User
 from risk_model.reasons import both_units
 from risk_model.units import mg_dl_shown, to_mg_dl, umol_l_shown
-
-# The danger signs an observation may report (DOMAIN.md's and the programme's), by field.
-SIGNS_REPORTED = (
-    "poor_feeding",
-    "lethargy",
-    "high_pitched_cry",
-    "arching",
-    "seizures",
-    "blue_colour",
-    "dark_urine",
-)
 
 
 def _language(guardian: User) -> str:
@@ -104,7 +93,7 @@ def my_timeline(guardian: User, infant: Infant) -> dict:
                         o.stool_colour and o.get_stool_colour_display(),
                         *(
                             Observation._meta.get_field(sign).verbose_name
-                            for sign in SIGNS_REPORTED
+                            for sign in OBSERVED_SIGNS
                             if getattr(o, sign)
                         ),
                     )

@@ -37,7 +37,7 @@ from neocare.knowledge.models import EducationRule, EducationSent
 from neocare.knowledge.selectors import articles_public
 from neocare.messaging.services import Draft, messages_enqueue
 from neocare.network.models import User
-from risk_model.guideline import DANGER_SIGNS, OTHER_EMERGENCY_SIGNS, prolonged_limit_hours
+from risk_model.guideline import REPORTED_SIGNS, prolonged_limit_hours
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def _infants_due(rule: EducationRule, now: datetime) -> set[int]:
         )
     elif rule.trigger == Trigger.DANGER_SIGN:
         reported = Q()
-        for sign in (*DANGER_SIGNS, *OTHER_EMERGENCY_SIGNS):
+        for sign in REPORTED_SIGNS:
             reported |= Q(**{sign: True})
         observations = Observation.objects.filter(
             reported, observed_at__gt=earliest, observed_at__lte=latest

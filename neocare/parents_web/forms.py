@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from neocare.infants.models import STOOL_CARD_NUMBERS, Observation, Reading
+from neocare.infants.models import OBSERVED_SIGNS, STOOL_CARD_NUMBERS, Observation, Reading
 from neocare.infants.serializers import ObservationSerializer, ReadingSerializer
 from neocare.photos.models import Photo
 from neocare.photos.serializers import PhotoUploadSerializer
 from neocare.questions.models import QUESTION_MAX_CHARS
+from risk_model.guideline import REPORTED_SIGNS
 from risk_model.units import Unit
 
 # What a parent can measure; a visual estimate is not a measurement (GLOSSARY.md).
@@ -160,7 +161,7 @@ class PhotoForm(forms.Form):
 
 
 # What a parent may tick: DOMAIN.md's danger signs and the programme's (seizures, blue colour).
-SIGNS = ("poor_feeding", "lethargy", "high_pitched_cry", "arching", "seizures", "blue_colour")
+SIGNS = REPORTED_SIGNS
 
 
 class ObservationForm(forms.Form):
@@ -208,7 +209,7 @@ class ObservationForm(forms.Form):
     def values(self) -> dict:
         """What was reported, as the API's fields (unticked signs left out)."""
         data = self.cleaned_data
-        values = {sign: True for sign in (*SIGNS, "dark_urine") if data.get(sign)}
+        values = {sign: True for sign in OBSERVED_SIGNS if data.get(sign)}
         for name in ("stool_card_number", "weight_g"):
             if data.get(name) is not None:
                 values[name] = data[name]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from neocare.audit.services import audit_view
 from neocare.infants import services as infant_services
-from neocare.infants.models import ActionLevel, Channel, Observation
+from neocare.infants.models import OBSERVED_SIGNS, ActionLevel, Channel, Observation
 from neocare.infants.my_record import my_consents, my_timeline
 from neocare.knowledge.education import education_opened
 from neocare.knowledge.selectors import articles_public
@@ -30,7 +30,6 @@ from neocare.network.sign_in import code_request, code_verify
 from neocare.parents_web.chart import readings_svg
 from neocare.parents_web.forms import (
     FORM_KEY,
-    SIGNS,
     WHOLE_FRAME,
     CodeForm,
     ObservationForm,
@@ -349,7 +348,7 @@ def observation_result(request, infant_id, observation_id):
             "observation": observation,
             "signs": [
                 Observation._meta.get_field(sign).verbose_name
-                for sign in (*SIGNS, "dark_urine")
+                for sign in OBSERVED_SIGNS
                 if getattr(observation, sign)
             ],
             "advice": assessment.result["advice"][_language(request.user)] if assessment else None,
