@@ -22,6 +22,12 @@ def post_reading(client, infant, *, value, key, age_hours=48, unit="mg/dL", meth
     )
 
 
+def quiet_now(settings) -> None:
+    """Quiet hours around this very hour, whatever the clock says when the test runs."""
+    hour = timezone.localtime().hour
+    settings.SMS_QUIET_HOURS = (hour, (hour + 1) % 24)
+
+
 def make_term_infant_born_50h_ago(infant):
     """38+0 weeks, no neurotoxicity risk factor, born 50 h ago. AAP 2022 at 48 h (38 weeks,
     no risk): phototherapy 16.0, exchange 24.0 (escalation 22.0) mg/dL."""

@@ -18,6 +18,7 @@ from neocare.messaging.models import Message
 from neocare.messaging.services import message_enqueue, message_send, quiet_until
 from tests.factories import InfantFactory, guardian, link
 from tests.fake_sms_gateway import FakeGateway
+from tests.helpers import quiet_now
 
 rules_migration = importlib.import_module(
     "neocare.knowledge.migrations.0005_starter_education_rules"
@@ -200,7 +201,7 @@ def test_a_withdrawn_guardian_is_not_chosen_and_what_waits_is_cancelled(
     link(waiting, parent)
     other = guardian()
     link(leaving, other, withdrawn=True)
-    _quiet_now(settings)  # the article waits
+    quiet_now(settings)  # the article waits
 
     education_dispatch()
     message = _education(parent).get()
@@ -213,13 +214,8 @@ def test_a_withdrawn_guardian_is_not_chosen_and_what_waits_is_cancelled(
     assert (message.status, message.reason) == ("suppressed", "consent_withdrawn")
 
 
-def _quiet_now(settings):
-    hour = timezone.localtime().hour
-    settings.SMS_QUIET_HOURS = (hour, (hour + 1) % 24)
-
-
 def test_quiet_hours_hold_an_article_like_every_non_urgent_message(world, rules, parent, settings):
-    _quiet_now(settings)
+    quiet_now(settings)
     link(_born(world, 73), parent)
 
     education_dispatch()
@@ -272,7 +268,9 @@ def test_an_article_waits_for_tomorrow_once_the_day_has_had_two_messages(
     assert message_send(article.pk) is None
 
     article.refresh_from_db()
-    assert article.status == "pending" and article.not_before > timezone.now() + timedelta(hours=1)
+    # Tomorrow, local time (not "in an hour": at 23:30 tomorrow is half an hour away).
+    assert article.status == "pending"
+    assert timezone.localtime(article.not_before).date() > timezone.localdate()
     # The clinical messages still have their room: two more today, then the urgent reserve.
     assert [message_send(_clinical(parent, infant).pk) for _ in range(3)] == ["sent", "sent", None]
     assert message_send(_clinical(parent, infant, urgent=True).pk) == "sent"
