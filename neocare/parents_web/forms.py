@@ -53,7 +53,34 @@ class CodeForm(forms.Form):
     )
 
 
-class ReadingForm(forms.Form):
+def _local_time(label) -> forms.DateTimeField:
+    # A local time without offset means the city's time (TIME_ZONE, Asia/Shanghai): the page
+    # is for Guangzhou's parents and says so beside the field.
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+    )
+
+
+class KeyedForm(forms.Form):
+    """A form that records something once. Its key is made when the form is drawn and travels
+    in the page's address: the back button or a double tap resends the same key, and the
+    service returns the first record instead of a second (parents_web.views._keyed_form)."""
+
+    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
+    # The time field that defaults to now, if any.
+    now_field: str | None = None
+
+    @classmethod
+    def blank(cls, key: str) -> "KeyedForm":
+        initial = {"idempotency_key": key}
+        if cls.now_field:
+            initial[cls.now_field] = timezone.localtime().replace(second=0, microsecond=0)
+        return cls(initial=initial)
+
+
+class ReadingForm(KeyedForm):
     method = forms.ChoiceField(
         label=_("How it was measured"), choices=PARENT_METHODS, initial=PARENT_METHODS[0][0]
     )
@@ -67,21 +94,8 @@ class ReadingForm(forms.Form):
     unit = forms.ChoiceField(
         label=_("Unit"), choices=UNITS, initial=Unit.UMOL_L.value, widget=forms.RadioSelect
     )
-    measured_at = forms.DateTimeField(
-        label=_("Measured at"),
-        input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"],
-        # A local time without offset means the city's time (TIME_ZONE, Asia/Shanghai): the
-        # page is for Guangzhou's parents and says so beside the field.
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
-    )
-    # Made when the form is drawn: the back button or a double tap resends the same key, and
-    # the service returns the first reading instead of recording a second.
-    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
-
-    @classmethod
-    def blank(cls, key: str) -> "ReadingForm":
-        now = timezone.localtime().replace(second=0, microsecond=0)
-        return cls(initial={"measured_at": now, "idempotency_key": key})
+    measured_at = _local_time(_("Measured at"))
+    now_field = "measured_at"
 
     def clean(self):
         cleaned = super().clean()
@@ -100,14 +114,13 @@ class ReadingForm(forms.Form):
         return cleaned
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(KeyedForm):
     text = forms.CharField(
         label=_("Your question"),
         max_length=QUESTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write your question.")},
     )
-    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
 
 
 # Without a script the page cannot let a parent mark the card, so the page asks for a photo in
@@ -115,7 +128,7 @@ class QuestionForm(forms.Form):
 WHOLE_FRAME = {"x": 0.0, "y": 0.0, "w": 1.0, "h": 1.0}
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(KeyedForm):
     image = forms.FileField(
         label=_("Photo"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
@@ -130,17 +143,8 @@ class PhotoForm(forms.Form):
         initial=Photo.BodySite.FOREHEAD,
         widget=forms.RadioSelect,
     )
-    taken_at = forms.DateTimeField(
-        label=_("Taken at"),
-        input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
-    )
-    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
-
-    @classmethod
-    def blank(cls, key: str) -> "PhotoForm":
-        now = timezone.localtime().replace(second=0, microsecond=0)
-        return cls(initial={"taken_at": now, "idempotency_key": key})
+    taken_at = _local_time(_("Taken at"))
+    now_field = "taken_at"
 
     def clean(self):
         """The API's own checks (size, time, key), so both doors refuse the same photos."""
@@ -164,7 +168,7 @@ class PhotoForm(forms.Form):
 SIGNS = REPORTED_SIGNS
 
 
-class ObservationForm(forms.Form):
+class ObservationForm(KeyedForm):
     """What the parents see: the stool colour card's number, a weight, danger signs. A ticked
     sign is reported; an unticked one says nothing (it does not clear an earlier report)."""
 
@@ -174,6 +178,7 @@ class ObservationForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        initial="",
         widget=forms.RadioSelect,
     )
     dark_urine = forms.BooleanField(
@@ -184,12 +189,8 @@ class ObservationForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    observed_at = forms.DateTimeField(
-        label=_("Seen at"),
-        input_formats=[LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
-    )
-    idempotency_key = forms.RegexField(regex=FORM_KEY, widget=forms.HiddenInput)
+    observed_at = _local_time(_("Seen at"))
+    now_field = "observed_at"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,11 +198,6 @@ class ObservationForm(forms.Form):
             self.fields[sign] = forms.BooleanField(
                 label=Observation._meta.get_field(sign).verbose_name, required=False
             )
-
-    @classmethod
-    def blank(cls, key: str) -> "ObservationForm":
-        now = timezone.localtime().replace(second=0, microsecond=0)
-        return cls(initial={"observed_at": now, "idempotency_key": key, "stool_card_number": ""})
 
     def signs(self):
         return [self[sign] for sign in SIGNS]

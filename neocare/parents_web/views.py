@@ -179,84 +179,100 @@ def _form_errors_from(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _with_new_key(request):
-    """The form's key travels in its address (see `reading_new`)."""
-    return redirect(f"{request.path}?key={new_form_key()}")
-
-
-def _key_checked(form, form_class, request, *, files=None):
-    """A form whose hidden key is missing or malformed (an old page, a tampered one) comes
-    back with a fresh key and says so, instead of failing the same way at every send."""
-    if form.is_valid() or "idempotency_key" not in form.errors:
-        return form
-    renewed = form_class({**request.POST.dict(), "idempotency_key": new_form_key()}, files)
-    renewed.is_valid()
-    renewed.add_error(None, _("This form had expired. Check it and send it again."))
-    return renewed
-
-
-def _resent_with_other_values(form_class, request, *, files=None):
-    """The same form sent again with other values: keep them, give a fresh key."""
+def _renewed(form_class, request, message: str, files=None):
+    """The form as sent, with a fresh key and a message saying why it was not recorded."""
     form = form_class({**request.POST.dict(), "idempotency_key": new_form_key()}, files)
     form.is_valid()
-    form.add_error(
-        None,
-        _(
-            "This form was already sent with other values. Check them and send again to "
-            "record a new one."
-        ),
-    )
+    form.add_error(None, message)
     return form
+
+
+def _keyed_form(request, form_class, *, template: str, context, record, done):
+    """The one path of every form that records something once (KeyedForm).
+
+    GET draws the form with a fresh key in the address, so the back button and a reload bring
+    the same key back (a browser may fetch the page again rather than restore it) and a second
+    tap on "save" returns the first record instead of another. POST goes through the API's
+    validation (in the form) and `record(form)` (the service); a missing or malformed key, or
+    a key sent again with other values, comes back with a fresh key and says so. `done(record)`
+    answers a success (POST/redirect/GET: reloading the result never posts again); otherwise
+    the page is drawn with `context(form)` — 400 when the form has errors.
+    """
+    if request.method == "GET":
+        key = request.GET.get("key", "")
+        if not FORM_KEY.match(key):
+            return redirect(f"{request.path}?key={new_form_key()}")
+        form = form_class.blank(key)
+    else:
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid() and "idempotency_key" in form.errors:
+            form = _renewed(
+                form_class,
+                request,
+                _("This form had expired. Check it and send it again."),
+                request.FILES,
+            )
+        if form.is_valid():
+            try:
+                recorded = record(form)
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            except infant_services.IdempotencyConflict:
+                form = _renewed(
+                    form_class,
+                    request,
+                    _(
+                        "This form was already sent with other values. Check them and send "
+                        "again to record a new one."
+                    ),
+                )
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return done(recorded)
+    return render(
+        request,
+        template,
+        {**context(form), "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @parents_page
 @require_http_methods(["GET", "POST"])
 def reading_new(request, infant_id):
     infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
-    saved = None
-    if request.method == "GET":
-        # The form's key travels in its address, so the back button and a reload bring the
-        # same key back (a browser may fetch the page again rather than restore it) and a
-        # second tap on "save" returns the first reading instead of recording another.
-        key = request.GET.get("key", "")
-        if not FORM_KEY.match(key):
-            return _with_new_key(request)
-        saved = reading_sent_with(request.user, infant, key)
-        form = ReadingForm.blank(key)
-    else:
-        form = ReadingForm(request.POST)
-        form = _key_checked(form, ReadingForm, request)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = infant_services.reading_record(
-                    infant=infant,
-                    method=data["method"],
-                    value=data["value"],
-                    unit=data["unit"],
-                    measured_at=data["measured_at"],
-                    idempotency_key=data["idempotency_key"],
-                    entered_by=request.user,
-                    channel=Channel.APP,  # as the API for a guardian
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except infant_services.IdempotencyConflict:
-                form = _resent_with_other_values(ReadingForm, request)
-            except PermissionDenied as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                # POST/redirect/GET: reloading the result never posts again.
-                return redirect(
-                    "parents_web:reading-result",
-                    infant_id=infant.public_id,
-                    reading_id=result.record.public_id,
-                )
-    return render(
+
+    def record(form):
+        data = form.cleaned_data
+        return infant_services.reading_record(
+            infant=infant,
+            method=data["method"],
+            value=data["value"],
+            unit=data["unit"],
+            measured_at=data["measured_at"],
+            idempotency_key=data["idempotency_key"],
+            entered_by=request.user,
+            channel=Channel.APP,  # as the API for a guardian
+        )
+
+    def context(form):
+        # A form drawn again with a key already used: say so, with a link to its advice.
+        key = None if form.is_bound else form["idempotency_key"].value()
+        saved = reading_sent_with(request.user, infant, key) if key else None
+        return {"infant": infant, "saved": saved}
+
+    return _keyed_form(
         request,
-        "parents_web/reading_form.html",
-        {"infant": infant, "form": form, "saved": saved},
-        status=400 if form.is_bound and form.errors else 200,
+        ReadingForm,
+        template="parents_web/reading_form.html",
+        context=context,
+        record=record,
+        done=lambda result: redirect(
+            "parents_web:reading-result",
+            infant_id=infant.public_id,
+            reading_id=result.record.public_id,
+        ),
     )
 
 
@@ -287,42 +303,28 @@ def reading_result(request, infant_id, reading_id):
 @require_http_methods(["GET", "POST"])
 def observation_new(request, infant_id):
     infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
-    if request.method == "GET":
-        key = request.GET.get("key", "")
-        if not FORM_KEY.match(key):
-            return _with_new_key(request)
-        form = ObservationForm.blank(key)
-    else:
-        form = ObservationForm(request.POST)
-        form = _key_checked(form, ObservationForm, request)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = infant_services.observation_record(
-                    infant=infant,
-                    observed_at=data["observed_at"],
-                    entered_by=request.user,
-                    channel=Channel.APP,
-                    idempotency_key=data["idempotency_key"],
-                    **form.values(),
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except infant_services.IdempotencyConflict:
-                form = _resent_with_other_values(ObservationForm, request)
-            except PermissionDenied as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                return redirect(
-                    "parents_web:observation-result",
-                    infant_id=infant.public_id,
-                    observation_id=recorded.record.public_id,
-                )
-    return render(
+
+    def record(form):
+        return infant_services.observation_record(
+            infant=infant,
+            observed_at=form.cleaned_data["observed_at"],
+            entered_by=request.user,
+            channel=Channel.APP,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            **form.values(),
+        )
+
+    return _keyed_form(
         request,
-        "parents_web/observation_form.html",
-        {"infant": infant, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        ObservationForm,
+        template="parents_web/observation_form.html",
+        context=lambda form: {"infant": infant},
+        record=record,
+        done=lambda recorded: redirect(
+            "parents_web:observation-result",
+            infant_id=infant.public_id,
+            observation_id=recorded.record.public_id,
+        ),
     )
 
 
@@ -364,43 +366,30 @@ def observation_result(request, infant_id, observation_id):
 def photo_new(request, infant_id):
     """A skin photo with the calibration card (the app's upload, the same service)."""
     infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
-    if request.method == "GET":
-        key = request.GET.get("key", "")
-        if not FORM_KEY.match(key):
-            return _with_new_key(request)
-        form = PhotoForm.blank(key)
-    else:
-        form = PhotoForm(request.POST, request.FILES)
-        form = _key_checked(form, PhotoForm, request, files=request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = photo_record(
-                    infant=infant,
-                    uploaded_by=request.user,
-                    data=data["image"].read(),
-                    taken_at=data["taken_at"],
-                    body_site=data["body_site"],
-                    card_rect=WHOLE_FRAME,
-                    idempotency_key=data["idempotency_key"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except infant_services.IdempotencyConflict:
-                form = _resent_with_other_values(PhotoForm, request)
-            except PermissionDenied as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                return redirect(
-                    "parents_web:photo-result",
-                    infant_id=infant.public_id,
-                    photo_id=recorded.record.public_id,
-                )
-    return render(
+
+    def record(form):
+        data = form.cleaned_data
+        return photo_record(
+            infant=infant,
+            uploaded_by=request.user,
+            data=data["image"].read(),
+            taken_at=data["taken_at"],
+            body_site=data["body_site"],
+            card_rect=WHOLE_FRAME,
+            idempotency_key=data["idempotency_key"],
+        )
+
+    return _keyed_form(
         request,
-        "parents_web/photo_form.html",
-        {"infant": infant, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        PhotoForm,
+        template="parents_web/photo_form.html",
+        context=lambda form: {"infant": infant},
+        record=record,
+        done=lambda recorded: redirect(
+            "parents_web:photo-result",
+            infant_id=infant.public_id,
+            photo_id=recorded.record.public_id,
+        ),
     )
 
 
@@ -431,51 +420,38 @@ def photo_result(request, infant_id, photo_id):
 def questions(request, infant_id):
     """Ask the community doctor about one baby, and read the answers (newest first)."""
     infant = get_object_or_404(my_infants(request.user), public_id=infant_id)
-    if request.method == "GET":
-        key = request.GET.get("key", "")
-        if not FORM_KEY.match(key):
-            return _with_new_key(request)
-        form = QuestionForm(initial={"idempotency_key": key})
-    else:
-        form = QuestionForm(request.POST)
-        form = _key_checked(form, QuestionForm, request)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = question_ask(
-                    infant=infant,
-                    asked_by=request.user,
-                    text=data["text"],
-                    idempotency_key=data["idempotency_key"],
-                )
-            except ValidationError as error:
-                _form_errors_from(form, error)
-            except infant_services.IdempotencyConflict:
-                form = _resent_with_other_values(QuestionForm, request)
-            except PermissionDenied as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                # A fresh form below the list; the question just sent on top, marked.
-                page = reverse("parents_web:questions", args=[infant.public_id])
-                asked = recorded.record.public_id
-                return redirect(f"{page}?key={new_form_key()}&asked={asked}#q-{asked}")
-    audit_view(actor=request.user, infant=infant, what="parents_web_questions")
-    asked = (
-        questions_visible_to(request.user)
-        .filter(infant=infant)
-        .select_related("answered_by")
-        .order_by("-created_at", "-id")[:QUESTIONS_SHOWN]
-    )
-    return render(
+
+    def record(form):
+        return question_ask(
+            infant=infant,
+            asked_by=request.user,
+            text=form.cleaned_data["text"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+
+    def done(recorded):
+        # A fresh form below the list; the question just sent on top, marked.
+        page = reverse("parents_web:questions", args=[infant.public_id])
+        asked = recorded.record.public_id
+        return redirect(f"{page}?key={new_form_key()}&asked={asked}#q-{asked}")
+
+    def context(form):
+        audit_view(actor=request.user, infant=infant, what="parents_web_questions")
+        asked = (
+            questions_visible_to(request.user)
+            .filter(infant=infant)
+            .select_related("answered_by")
+            .order_by("-created_at", "-id")[:QUESTIONS_SHOWN]
+        )
+        return {"infant": infant, "questions": asked, "just_asked": request.GET.get("asked", "")}
+
+    return _keyed_form(
         request,
-        "parents_web/questions.html",
-        {
-            "infant": infant,
-            "form": form,
-            "questions": asked,
-            "just_asked": request.GET.get("asked", ""),
-        },
-        status=400 if form.is_bound and form.errors else 200,
+        QuestionForm,
+        template="parents_web/questions.html",
+        context=context,
+        record=record,
+        done=done,
     )
 
 
