@@ -33,9 +33,9 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
-from neocare.fhir.codes import LOINC, UCUM
+from neocare.fhir.codes import BILIRUBIN, LOINC, UCUM
 from neocare.fhir.everything import NEOCARE, RELATIONSHIP
-from neocare.fhir.resources import BIRTH_TIME, Invalid, lab_result, result_key
+from neocare.fhir.resources import BIRTH_TIME, Invalid, as_uuid, lab_result, result_key
 from neocare.infants import services as infant_services
 from neocare.infants.models import (
     Channel,
@@ -126,7 +126,7 @@ def _patient(handover: Handover, issues: list) -> dict:
         wanted = Facility.objects.filter(tier=Facility.Tier.COMMUNITY_CENTRE)
         value = (practitioner.get("identifier") or {}).get("value")
         if value:
-            centre = wanted.filter(public_id=value).first() if _is_uuid(value) else None
+            centre = wanted.filter(public_id=as_uuid(value)).first() if as_uuid(value) else None
         elif practitioner.get("display"):
             centre = wanted.filter(name=practitioner["display"]).first()
     if centre is None:
@@ -135,16 +135,6 @@ def _patient(handover: Handover, issues: list) -> dict:
         )
     out["registered_centre"] = centre
     return out
-
-
-def _is_uuid(text: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(text))
-    except ValueError:
-        return False
-    return True
 
 
 def _birth_facts(handover: Handover, issues: list) -> dict:
@@ -258,10 +248,7 @@ def _guardians(handover: Handover, issues: list) -> list[dict]:
 def _bilirubin(handover: Handover, issues: list) -> list:
     results = []
     for index, observation in handover.of("Observation"):
-        if not any(
-            system == LOINC and code in ("1975-2", "14631-6", "58941-6")
-            for system, code in _codes(observation)
-        ):
+        if not any(system == LOINC and code in BILIRUBIN for system, code in _codes(observation)):
             continue
         # The newborn is not in NeoCare yet: the subject is the bundle's own Patient.
         body = {

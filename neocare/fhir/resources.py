@@ -6,6 +6,7 @@ the same way.
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -246,6 +247,14 @@ def _check_like_the_api(result: LabResult) -> None:
                 for message in (messages if isinstance(messages, list) else [messages])
             ]
         )
+
+
+def as_uuid(text) -> uuid.UUID | None:
+    """A FHIR id or identifier value as NeoCare's public id; None if it is not one."""
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None
 
 
 def result_key(identifier: str) -> str:

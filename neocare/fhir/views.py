@@ -181,7 +181,9 @@ class ObservationCreateView(FHIRView):
             result = resources.lab_result(request.data)
         except resources.Invalid as invalid:
             return Response(resources.operation_outcome(invalid.issues), status=400)
-        infant = infants_visible_to(request.user).filter(public_id=_uuid(result.patient_id))
+        infant = infants_visible_to(request.user).filter(
+            public_id=resources.as_uuid(result.patient_id)
+        )
         infant = infant.first()
         if infant is None:
             return Response(
@@ -240,7 +242,7 @@ def _search_terms(query) -> dict:
     filters = Q()
     patient = query.get("patient")
     if patient is not None:
-        infant_id = _uuid(patient.removeprefix("Patient/"))
+        infant_id = resources.as_uuid(patient.removeprefix("Patient/"))
         if infant_id is None:
             issues.append(("Observation?patient", "give Patient/<id> or <id>"))
         filters &= Q(infant__public_id=infant_id)
@@ -293,12 +295,3 @@ def _issues(error: DjangoValidationError) -> list[tuple[str, str]]:
             for message in messages
         ]
     return [("Observation", message) for message in error.messages]
-
-
-def _uuid(text: str):
-    import uuid
-
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
