@@ -14,7 +14,6 @@ Uses its own database (neocare_bench_alerts) and Redis database 14, both emptied
 
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,49 +40,12 @@ os.environ.update(
     LOG_LEVEL="WARNING",
 )
 
+from bench.stack import fresh_database, start_workers  # noqa: E402
 from tests.fake_sms_gateway import FakeGateway  # noqa: E402
 
 
-def sh(*args):
-    subprocess.run(args, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-
-
-def fresh_database():
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}")
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {DB}")
-    sh(sys.executable, "manage.py", "migrate", "-v0")
-    sh(sys.executable, "manage.py", "train_risk_model", "--if-missing", "--quiet")
-
-
-def start_workers(gateway_url):
-    env = {**os.environ, "SMS_GATEWAY_URL": gateway_url}
-    return [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "neocare",
-                "worker",
-                "-P",
-                "solo",
-                "-n",
-                f"bench{k}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "ERROR",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for k in range(WORKERS)
-    ]
-
-
 def main():
-    fresh_database()
+    fresh_database(DB)
     import redis
 
     redis.Redis.from_url(BROKER).flushdb()
@@ -143,7 +105,7 @@ def main():
         return parent, infant
 
     with FakeGateway() as gateway:
-        workers = start_workers(gateway.url)
+        workers = start_workers(gateway.url, count=WORKERS)
         try:
             time.sleep(6)  # workers connect
             # 1. Latency, one dangerous reading at a time.

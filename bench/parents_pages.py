@@ -17,7 +17,6 @@ import gzip
 import os
 import re
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -44,19 +43,8 @@ os.environ.update(
     SIGN_IN_CODES_PER_ADDRESS_PER_HOUR="100000",
 )
 
+from bench.stack import fresh_database, start_workers  # noqa: E402
 from tests.fake_sms_gateway import FakeGateway  # noqa: E402
-
-
-def sh(*args):
-    subprocess.run(args, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-
-
-def fresh_database():
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {DB}")
-    sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {DB}")
-    sh(sys.executable, "manage.py", "migrate", "-v0")
-    sh(sys.executable, "manage.py", "train_risk_model", "--if-missing", "--quiet")
-    sh(sys.executable, "manage.py", "train_photo_estimator", "--if-missing")
 
 
 def world():
@@ -180,29 +168,6 @@ def page_weights(parent, infant, article):
     print(f"largest: {max(r[1] for r in rows):,} bytes (target < ~100 kB)")
 
 
-def start_worker(gateway_url):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "neocare",
-            "worker",
-            "-P",
-            "solo",
-            "-n",
-            "bench-parents@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "ERROR",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "SMS_GATEWAY_URL": gateway_url},
-    )
-
-
 def code_to_gateway(gateway):
     from rest_framework.test import APIClient
 
@@ -247,7 +212,7 @@ def code_to_gateway(gateway):
 
 
 def main():
-    fresh_database()
+    fresh_database(DB, photo_estimator=True)
     import redis
 
     redis.Redis.from_url(BROKER).flushdb()
@@ -257,7 +222,7 @@ def main():
     parent, infant, article = world()
     page_weights(parent, infant, article)
     with FakeGateway() as gateway:
-        worker = start_worker(gateway.url)
+        (worker,) = start_workers(gateway.url, name="bench-parents")
         try:
             time.sleep(4)  # the worker connects
             code_to_gateway(gateway)
