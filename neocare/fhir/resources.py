@@ -28,6 +28,7 @@ from neocare.fhir.codes import (
 )
 from neocare.infants.models import Infant, Reading
 from neocare.infants.serializers import ReadingSerializer
+from risk_model.units import Unit, mg_dl_shown, to_mg_dl
 
 BIRTH_TIME = "http://hl7.org/fhir/StructureDefinition/patient-birthTime"
 GENDER = {"female": "female", "male": "male", "undetermined": "unknown"}
@@ -100,9 +101,23 @@ def search_bundle(observations: list[dict], *, total: int, base: str, links: dic
     }
 
 
+def _quantity(reading: Reading, code: BilirubinCode) -> tuple[dict, list[dict]]:
+    """The value in the unit it was sent; a TcB sent in µmol/L goes out in mg/dL, the unit of
+    58941-6's property (mass concentration), with the value as sent in a note."""
+    if reading.unit_as_sent == code.unit:
+        value, unit, notes = float(reading.value_as_sent), code.unit, []
+    else:
+        value = float(mg_dl_shown(to_mg_dl(reading.value_umol_l, Unit.UMOL_L)))
+        unit = Unit.MG_DL
+        notes = [{"text": f"sent as {reading.value_as_sent.normalize():f} umol/L"}]
+    ucum = UCUM_CODE[unit]
+    return {"value": value, "unit": ucum, "system": UCUM, "code": ucum}, notes
+
+
 def observation(reading: Reading) -> dict:
-    """A stored bilirubin reading (meter or lab) as an Observation, in the unit it was sent."""
+    """A stored bilirubin reading (meter or lab) as an Observation."""
     code = _code_of(reading)
+    quantity, notes = _quantity(reading, code)
     return {
         "resourceType": "Observation",
         "id": str(reading.public_id),
@@ -111,12 +126,8 @@ def observation(reading: Reading) -> dict:
         "code": {"coding": [{"system": LOINC, "code": code.code, "display": code.display}]},
         "subject": {"reference": f"Patient/{reading.infant.public_id}"},
         "effectiveDateTime": timezone.localtime(reading.measured_at).isoformat(),
-        "valueQuantity": {
-            "value": float(reading.value_as_sent),
-            "unit": UCUM_CODE[reading.unit_as_sent],
-            "system": UCUM,
-            "code": UCUM_CODE[reading.unit_as_sent],
-        },
+        "valueQuantity": quantity,
+        **({"note": notes} if notes else {}),
     }
 
 

@@ -142,6 +142,16 @@ def test_micromoles_under_the_moles_code_and_a_meter_value(world, hospital):
     assert serum.status_code == meter.status_code == 201
     methods = set(Reading.objects.filter(infant=infant).values_list("method", "unit_as_sent"))
     assert methods == {("tsb_lab", "umol/L"), ("tcb_clinic", "umol/L")}
+    # Going out, the serum value keeps its unit under 14631-6; the meter value goes out in
+    # mg/dL, the unit of 58941-6's property (mass concentration), with the value as sent.
+    assert serum.json()["valueQuantity"]["code"] == "umol/L"
+    assert serum.json()["valueQuantity"]["value"] == 200
+    out = meter.json()
+    assert out["code"]["coding"][0]["display"] == "Bilirubin [Mass/volume] in Skin"
+    assert out["valueQuantity"]["code"] == "mg/dL"
+    assert out["valueQuantity"]["value"] == 10.5  # 180 / 17.1 = 10.53
+    assert out["note"] == [{"text": "sent as 180 umol/L"}]
+    Observation.model_validate(out)
 
 
 @pytest.mark.parametrize(
