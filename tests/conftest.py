@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client
+from django_otp.admin import OTPAdminSite
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -197,3 +199,15 @@ def fresh_throttles():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def staff_client(db, monkeypatch):
+    """A superuser in the Django admin (the second factor has its own tests:
+    tests/network/test_two_factor.py)."""
+    monkeypatch.setattr(
+        OTPAdminSite, "has_permission", lambda self, r: r.user.is_active and r.user.is_staff
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, role=""))
+    return client

@@ -6,7 +6,9 @@ One Bundle hands one newborn over to the community, all or nothing (one transact
   conditional-create key), `birthDate` with the `patient-birthTime` extension (the exact time:
   every threshold is by age in hours), `gender`, `name.text`, and the community health centre
   in `generalPractitioner` (its NeoCare id as `identifier.value`, or its exact name as
-  `display`).
+  `display`) or, when none is named, the one whose catchment the family's `address` lies in
+  (`address[0].district` and a street in `line` or `text`; network.Catchment). The address
+  chooses the centre and is not stored.
 - **Observation** LOINC 76516-4 gestational age at birth (UCUM `wk` or `d`) and 8339-4 birth
   weight (`g`), both required; NeoCare `feeding` (`valueCodeableConcept`, one of
   exclusive_breastfeeding, mixed, formula), required; any bilirubin result (LOINC 1975-2,
@@ -44,7 +46,7 @@ from neocare.infants.models import (
     Infant,
     NeurotoxicityRiskFactor,
 )
-from neocare.network.models import Facility, User
+from neocare.network.models import Catchment, Facility, User
 
 GENDER = {"female": Infant.Sex.FEMALE, "male": Infant.Sex.MALE, "unknown": "undetermined"}
 FROM_RELATIONSHIP = {code: name for name, code in RELATIONSHIP.items()}
@@ -121,20 +123,56 @@ def _patient(handover: Handover, issues: list) -> dict:
     out["display_name"] = ((patient.get("name") or [{}])[0] or {}).get("text") or ""
     if not out["display_name"]:
         issues.append((_path(index, "name[0].text"), "the baby's name as the family uses it"))
-    centre = None
-    for practitioner in patient.get("generalPractitioner") or []:
-        wanted = Facility.objects.filter(tier=Facility.Tier.COMMUNITY_CENTRE)
+    out["registered_centre"] = _centre(patient, index, issues)
+    return out
+
+
+def _centre(patient: dict, index: int, issues: list) -> Facility | None:
+    """The community health centre named in `generalPractitioner`, or else the one whose
+    catchment (network.Catchment: a street in a district) the family's address lies in."""
+    practitioners = patient.get("generalPractitioner") or []
+    wanted = Facility.objects.filter(tier=Facility.Tier.COMMUNITY_CENTRE)
+    for practitioner in practitioners:
         value = (practitioner.get("identifier") or {}).get("value")
         if value:
             centre = wanted.filter(public_id=as_uuid(value)).first() if as_uuid(value) else None
-        elif practitioner.get("display"):
-            centre = wanted.filter(name=practitioner["display"]).first()
-    if centre is None:
+        else:
+            centre = wanted.filter(name=practitioner.get("display") or "").first()
+        if centre is not None:
+            return centre
+    if practitioners:
         issues.append(
-            (_path(index, "generalPractitioner"), "the community health centre (its id or name)")
+            (_path(index, "generalPractitioner"), "no community health centre by that id or name")
         )
-    out["registered_centre"] = centre
-    return out
+        return None
+    address = next(iter(patient.get("address") or []), None)
+    if not isinstance(address, dict):
+        issues.append(
+            (
+                _path(index, "generalPractitioner"),
+                "the community health centre (its id or name), or the family's address",
+            )
+        )
+        return None
+    where = " ".join([*(address.get("line") or []), address.get("text") or ""])
+    catchments = Catchment.objects.select_related("centre", "district")
+    if address.get("district"):
+        catchments = catchments.filter(district__name=address["district"])
+    centres = {c.centre for c in catchments if c.street in where}
+    if len(centres) == 1:
+        return centres.pop()
+    issues.append(
+        (
+            _path(index, "address[0]"),
+            "no community health centre serves this address: give the street (街道) and "
+            "district, or name the centre in generalPractitioner"
+            if not centres
+            else "the address lies in the catchments of "
+            + ", ".join(sorted(c.name for c in centres))
+            + ": name the centre in generalPractitioner",
+        )
+    )
+    return None
 
 
 def _birth_facts(handover: Handover, issues: list) -> dict:

@@ -1,4 +1,4 @@
-"""The FHIR R4 endpoints (issue #16, first part): the CapabilityStatement, a Patient, and
+"""The FHIR R4 endpoints (issue #16): the CapabilityStatement, a Patient, and
 bilirubin results in. Answers are `application/fhir+json`; every error is an OperationOutcome
 (with the element path for an invalid resource); out-of-scope infants answer 404 as in the API.
 """

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from neocare.network.models import District, Facility, Region, User
+from neocare.network.models import Catchment, District, Facility, Region, User
 
 
 @admin.register(Region)
@@ -17,11 +17,20 @@ class DistrictAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CatchmentInline(admin.TabularInline):
+    """The streets a community health centre serves (births handed over by address)."""
+
+    model = Catchment
+    fields = ["district", "street"]
+    extra = 1
+
+
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
     list_display = ["name", "tier", "district"]
     list_filter = ["tier", "district"]
-    search_fields = ["name", "address"]
+    search_fields = ["name", "address", "catchments__street"]
+    inlines = [CatchmentInline]
 
 
 @admin.register(User)

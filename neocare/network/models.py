@@ -63,6 +63,32 @@ class Facility(models.Model):
         return self.name
 
 
+class Catchment(models.Model):
+    """A street (街道) or town (镇) a community health centre serves: a delivering hospital that
+    names no centre has the newborn registered where the family's address says (fhir.births).
+    A street belongs to one centre in its district."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="catchments")
+    street = models.CharField(_("street or town"), max_length=100)
+    centre = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="catchments")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "street"], name="catchment_street_unique_in_district"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.street}"
+
+    def clean(self):
+        if self.centre_id and self.centre.tier != Facility.Tier.COMMUNITY_CENTRE:
+            raise ValidationError({"centre": _("Choose a community health centre.")})
+        if self.centre_id and self.district_id and self.centre.district_id != self.district_id:
+            raise ValidationError({"centre": _("The centre is in another district.")})
+
+
 class User(AbstractUser):
     """One account, one role. Staff are attached where their role needs them to be."""
 

@@ -15,6 +15,7 @@ from neocare.alerts.models import Alert
 from neocare.fhir.services import system_client_register
 from neocare.infants.models import Guardianship, Infant, Reading
 from neocare.messaging.models import Message
+from neocare.network.models import Catchment
 from tests.fhir.test_lab_results import ALL_SCOPES, token_for
 
 NEOCARE = "urn:neocare:code"
@@ -285,6 +286,57 @@ def test_a_broken_bundle_saves_nothing_and_names_the_element(world, hospital, br
     assert path in [e for issue in outcome.issue for e in issue.expression or []]
     assert not Infant.objects.filter(hospital_record_number__startswith=MRN).exists()
     assert not Message.objects.filter(template="invitation").exists()
+
+
+def _by_address(world, address):
+    bundle = birth_bundle(world)
+    patient = bundle["entry"][0]["resource"]
+    del patient["generalPractitioner"]
+    if address is not None:
+        patient["address"] = [address]
+    return bundle
+
+
+@pytest.fixture
+def catchments(world):
+    Catchment.objects.create(
+        district=world.centre_a1.district, street="石牌街道", centre=world.centre_a1
+    )
+    Catchment.objects.create(
+        district=world.centre_a2.district, street="林和街道", centre=world.centre_a2
+    )
+    # The same street name in another district belongs to that district's centre.
+    Catchment.objects.create(
+        district=world.centre_b1.district, street="石牌街道", centre=world.centre_b1
+    )
+
+
+def test_without_a_named_centre_the_address_chooses_it(world, hospital, catchments):
+    address = {"district": world.centre_a2.district.name, "line": ["林和街道体育东路12号"]}
+    answer = send(hospital, _by_address(world, address))
+
+    assert answer.status_code == 200, answer.content
+    infant = Infant.objects.get(hospital_record_number=f"{MRN}|MRN-1")
+    assert infant.registered_centre == world.centre_a2
+
+
+@pytest.mark.parametrize(
+    ("address", "says"),
+    [
+        (None, "or the family's address"),
+        ({"district": "A", "line": ["天河路1号"]}, "no community health centre serves"),
+        # Without the district the street is in two districts' catchments: never a guess.
+        ({"text": "石牌街道1号"}, "the address lies in the catchments of A1, B1"),
+    ],
+)
+def test_an_address_no_single_centre_serves_is_refused(world, hospital, catchments, address, says):
+    answer = send(hospital, _by_address(world, address))
+
+    assert answer.status_code == 400
+    outcome = OperationOutcome.model_validate(answer.json())
+    found = [(e, i.diagnostics) for i in outcome.issue for e in i.expression or []]
+    assert any(says in (text or "") for _, text in found), found
+    assert not Infant.objects.filter(hospital_record_number__startswith=MRN).exists()
 
 
 def test_an_impossible_pre_discharge_value_is_refused_as_the_api_would(world, hospital):

@@ -1,20 +1,4 @@
-import pytest
-from django.test import Client
-from django_otp.admin import OTPAdminSite
-
 from neocare.knowledge.models import Article
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def staff_client(db, monkeypatch):
-    # The second factor has its own tests (tests/network/test_two_factor.py).
-    monkeypatch.setattr(
-        OTPAdminSite, "has_permission", lambda self, r: r.user.is_active and r.user.is_staff
-    )
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True, role=""))
-    return client
 
 
 def _act(client, action, article):

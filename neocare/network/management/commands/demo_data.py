@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from neocare.infants import services
 from neocare.infants.models import Channel, Infant, Reading
-from neocare.network.models import District, Facility, Region, User
+from neocare.network.models import Catchment, District, Facility, Region, User
 
 DEMO_PASSWORD = "neocare-demo"
 REGION = "广州市"
@@ -107,16 +107,17 @@ class Command(BaseCommand):
                 )
             )
             for number in range(1, CENTRES_PER_DISTRICT + 1):
-                centres.append(
-                    Facility.objects.create(
-                        district=district,
-                        tier=Facility.Tier.COMMUNITY_CENTRE,
-                        name=f"{name}第{number}社区卫生服务中心",
-                        address=f"广州市{name}健康街{number * 10 + index}号",
-                        latitude=Decimal(f"{lat + rng.uniform(-0.03, 0.03):.6f}"),
-                        longitude=Decimal(f"{lon + rng.uniform(-0.03, 0.03):.6f}"),
-                    )
+                centre = Facility.objects.create(
+                    district=district,
+                    tier=Facility.Tier.COMMUNITY_CENTRE,
+                    name=f"{name}第{number}社区卫生服务中心",
+                    address=f"广州市{name}健康街{number * 10 + index}号",
+                    latitude=Decimal(f"{lat + rng.uniform(-0.03, 0.03):.6f}"),
+                    longitude=Decimal(f"{lon + rng.uniform(-0.03, 0.03):.6f}"),
                 )
+                centres.append(centre)
+                # The street it serves, so a birth handed over by address finds it.
+                Catchment.objects.create(district=district, street=f"第{number}街道", centre=centre)
         districts = list(District.objects.order_by("id"))
         hospitals = [
             Facility.objects.create(
