@@ -89,6 +89,8 @@ ZH_HANS = {
     "Stool colour card number %(number)d means %(colour)s; the two disagree.": "大便比色卡 %(number)d 号表示%(colour)s；两者不一致。",
     "Choose a community health centre.": "请选择社区卫生服务中心。",
     "street or town": "街道或镇",
+    "street served": "服务街道",
+    "streets served": "服务街道",
     "The centre is in another district.": "该中心属于其他区。",
     "A community doctor registers infants at their own centre.": "社区医生只能在本中心登记婴儿。",
     "Choose a centre in your district.": "请选择本区的中心。",

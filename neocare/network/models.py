@@ -68,11 +68,20 @@ class Catchment(models.Model):
     names no centre has the newborn registered where the family's address says (fhir.births).
     A street belongs to one centre in its district."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="catchments")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="catchments", verbose_name=_("district")
+    )
     street = models.CharField(_("street or town"), max_length=100)
-    centre = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="catchments")
+    centre = models.ForeignKey(
+        Facility,
+        on_delete=models.CASCADE,
+        related_name="catchments",
+        verbose_name=_("community health centre"),
+    )
 
     class Meta:
+        verbose_name = _("street served")
+        verbose_name_plural = _("streets served")
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "street"], name="catchment_street_unique_in_district"
