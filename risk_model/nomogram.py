@@ -52,6 +52,11 @@ def _tracks_at(age_hours) -> np.ndarray:
     return np.log(np.stack([np.interp(age, hours, values[:, k]) for k in range(3)], axis=-1))
 
 
+def tracks_mg_dl(age_hours) -> np.ndarray:
+    """The 40th, 75th and 95th tracks (mg/dL) at each age (clamped to 12–148 h), shape (..., 3)."""
+    return np.exp(_tracks_at(age_hours))
+
+
 def value_at(z, age_hours) -> np.ndarray:
     """TSB in mg/dL at standard-normal position `z` and `age_hours` (broadcast together)."""
     z = np.asarray(z, dtype=float)
