@@ -10,6 +10,9 @@ Risk model (progress on stderr):
     python -m risk_model train [--infants N] [--seed S] [--out var/risk_model.skops]
     python -m risk_model evaluate [--model var/risk_model.skops] [--infants N] [--seed S] \\
         [--plot FILE.png] [--json]
+    python -m risk_model calibrate-report [--infants N] [--seed S] [--json]
+        the simulator beside Bhutani 1999 and Kaiser 2021; exit 1 when a figure is outside
+        its tolerance
 """
 
 import argparse
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-MODEL_COMMANDS = ("simulate", "train", "evaluate")
+MODEL_COMMANDS = ("simulate", "train", "evaluate", "calibrate-report")
 
 
 def _positive(text: str) -> int:
@@ -129,6 +132,12 @@ def add_model_commands(commands, default_model: Path) -> None:
     add_train_options(sub, default_model)
     sub = commands.add_parser("evaluate", help="evaluate a saved model on a held-out cohort")
     add_evaluate_options(sub, default_model)
+    sub = commands.add_parser(
+        "calibrate-report", help="the simulator beside the published cohorts (Bhutani, Kaiser)"
+    )
+    sub.add_argument("--infants", type=_positive, default=defaults.EVALUATE_INFANTS)
+    sub.add_argument("--seed", type=int, default=defaults.EVALUATE_SEED)
+    sub.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
 def add_train_options(parser, default_model: Path) -> None:
@@ -162,6 +171,17 @@ def run_model_command(args, stream) -> int:
             )
             for name, rows in counts.items():
                 stream.write(f"{args.out / name}: {rows} rows\n")
+        elif args.command == "calibrate-report":
+            from risk_model import calibration
+            from risk_model.simulator import simulate
+
+            result = calibration.report(simulate(args.infants, args.seed))
+            if args.json:
+                json.dump(result, stream, ensure_ascii=False, indent=2)
+                stream.write("\n")
+            else:
+                stream.write(calibration.format_report(result))
+            return 0 if all(calibration.within_tolerance(result["figures"]).values()) else 1
         elif args.command == "train":
             meta = w.train_to_file(
                 n_infants=args.infants, seed=args.seed, out=args.out, quiet=args.quiet
