@@ -166,14 +166,26 @@ def evaluate_cohort(trained: risk.TrainedModel, cohort: Cohort, quiet: bool = Fa
         *((n, "baseline") for n in trained.baselines),
     ):
         probability = trained.score(name, data)
+        at_discharge = pre_discharge_rows(data)
         results.append(
             {
                 "name": name,
                 "role": role,
                 **metrics.evaluate(probability, data.y, data.infant).as_dict(),
+                "pre_discharge": metrics.evaluate(
+                    probability[at_discharge], data.y[at_discharge], data.infant[at_discharge]
+                ).as_dict(),
             }
         )
     return results, data
+
+
+def pre_discharge_rows(data) -> np.ndarray:
+    """Each infant's pre-discharge reading (its first), when it was under the threshold: the
+    question Kaiser Permanente's cohort asked (DOMAIN.md: AUC 0.93 for the gap alone on real
+    infants, 0.95 with other variables), asked here of the model's 72-hour outcome."""
+    first = np.r_[True, data.infant[1:] != data.infant[:-1]]
+    return first & (data.gap_mg_dl > 0)
 
 
 def targets(results: list[dict]) -> list[tuple[str, bool, str]]:
@@ -215,12 +227,28 @@ def format_table(results: list[dict], meta: dict, n_infants: int, seed: int) -> 
         head,
         "-" * len(head),
     ]
-    for r in results:
-        lines.append(
-            f"{r['name']:<24}{r['role']:<16}{r['auroc']:>8.4f}{r['average_precision']:>8.4f}"
-            f"{r['brier']:>9.5f}{r['calibration_slope']:>8.3f}{r['calibration_intercept']:>9.3f}"
-            f"{r['flagged_share_at_sensitivity_98']:>12.2%}{r['sensitivity_at_cut']:>7.3f}"
-        )
+
+    def rows(which):
+        for r in results:
+            m = r if which is None else r[which]
+            lines.append(
+                f"{r['name']:<24}{r['role']:<16}{m['auroc']:>8.4f}{m['average_precision']:>8.4f}"
+                f"{m['brier']:>9.5f}{m['calibration_slope']:>8.3f}"
+                f"{m['calibration_intercept']:>9.3f}"
+                f"{m['flagged_share_at_sensitivity_98']:>12.2%}{m['sensitivity_at_cut']:>7.3f}"
+            )
+
+    rows(None)
+    at = results[0]["pre_discharge"]
+    lines += [
+        "",
+        f"At the pre-discharge reading only, under the threshold (as the Kaiser cohort asked): "
+        f"{at['infants']} infants, {at['positive_infants']} reach the threshold within "
+        f"{meta['horizon_hours']} h",
+        head,
+        "-" * len(head),
+    ]
+    rows("pre_discharge")
     lines.append("")
     for what, met, figures in targets(results):
         lines.append(f"[{'met' if met else 'NOT MET'}] {what}: {figures}")
