@@ -10,6 +10,9 @@ Risk model (progress on stderr):
     python -m risk_model train [--infants N] [--seed S] [--out var/risk_model.skops]
     python -m risk_model evaluate [--model var/risk_model.skops] [--infants N] [--seed S] \\
         [--plot FILE.png] [--json]
+    python -m risk_model train … [--real EXPORT_DIR [--real-before YYYY-MM] [--real-weight W]]
+    python -m risk_model compare --challenger FILE --real EXPORT_DIR --since YYYY-MM \\
+        [--champion var/risk_model.skops] [--json]
     python -m risk_model calibrate-report [--infants N] [--seed S] [--json]
         the simulator beside Bhutani 1999 and Kaiser 2021; exit 1 when a figure is outside
         its tolerance
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-MODEL_COMMANDS = ("simulate", "train", "evaluate", "calibrate-report")
+MODEL_COMMANDS = ("simulate", "train", "evaluate", "calibrate-report", "compare")
 
 
 def _positive(text: str) -> int:
@@ -138,6 +141,24 @@ def add_model_commands(commands, default_model: Path) -> None:
     sub.add_argument("--infants", type=_positive, default=defaults.EVALUATE_INFANTS)
     sub.add_argument("--seed", type=int, default=defaults.EVALUATE_SEED)
     sub.add_argument("--json", action="store_true", help="print the figures as JSON")
+    sub = commands.add_parser(
+        "compare", help="champion vs challenger on the most recent real outcomes"
+    )
+    sub.add_argument("--champion", type=Path, default=default_model, help="the served model")
+    sub.add_argument("--challenger", type=Path, required=True)
+    sub.add_argument("--real", type=Path, required=True, help="an export of real outcomes")
+    sub.add_argument(
+        "--since", type=_month, required=True, help="hold out the infants born from YYYY-MM"
+    )
+    sub.add_argument("--json", action="store_true")
+
+
+def _month(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError("a month as YYYY-MM")
+    return text
 
 
 def add_train_options(parser, default_model: Path) -> None:
@@ -145,6 +166,18 @@ def add_train_options(parser, default_model: Path) -> None:
     parser.add_argument("--seed", type=int, default=defaults.TRAIN_SEED)
     parser.add_argument("--out", type=Path, default=default_model, help="model file to write")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--real", type=Path, default=None, help="an export of real outcomes to train on too"
+    )
+    parser.add_argument(
+        "--real-before", type=_month, default=None, help="only real infants born before YYYY-MM"
+    )
+    parser.add_argument(
+        "--real-weight",
+        type=float,
+        default=defaults.REAL_WEIGHT,
+        help="each real reading weighs this many simulated ones (default %(default)s)",
+    )
 
 
 def add_evaluate_options(parser, default_model: Path) -> None:
@@ -182,9 +215,24 @@ def run_model_command(args, stream) -> int:
             else:
                 stream.write(calibration.format_report(result))
             return 0 if all(calibration.within_tolerance(result["figures"]).values()) else 1
+        elif args.command == "compare":
+            w.compare_files(
+                champion=args.champion,
+                challenger=args.challenger,
+                real=args.real,
+                since=args.since,
+                stream=stream,
+                as_json=args.json,
+            )
         elif args.command == "train":
             meta = w.train_to_file(
-                n_infants=args.infants, seed=args.seed, out=args.out, quiet=args.quiet
+                n_infants=args.infants,
+                seed=args.seed,
+                out=args.out,
+                quiet=args.quiet,
+                real=args.real,
+                real_before=args.real_before,
+                real_weight=args.real_weight,
             )
             stream.write(f"saved {args.out}: {meta['model_version']}\n")
             chosen = meta["validation_metrics"][meta["selected"]]

@@ -17,6 +17,7 @@ from risk_model.simulator import Cohort
 from risk_model.tables import bhutani_percentiles, bhutani_zone
 from risk_model.units import Unit
 
+OTHER_NEUROTOXICITY = "other_neurotoxicity_factor"
 ZONE_ORDER = {"low": 0, "low_intermediate": 1, "high_intermediate": 2, "high": 3}
 NOMOGRAM_FIRST_HOUR, NOMOGRAM_LAST_HOUR = 12.0, 148.0
 
@@ -47,6 +48,11 @@ def infant_facts(cohort: Cohort, i: int) -> InfantFacts:
         for code, present in (
             (features.G6PD, a["g6pd_deficiency"][i]),
             (features.ISOIMMUNE, a["isoimmune_haemolysis"][i]),
+            # Real exports only: sepsis, albumin < 3 g/dL, another haemolysis, instability.
+            (
+                OTHER_NEUROTOXICITY,
+                "other_neurotoxicity_factor" in a and a["other_neurotoxicity_factor"][i],
+            ),
         )
         if present
     )

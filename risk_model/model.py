@@ -37,9 +37,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from risk_model import features, metrics
+from risk_model import defaults, features, metrics
 from risk_model.dataset import Dataset, build
-from risk_model.simulator import simulate
+from risk_model.simulator import Cohort, simulate
 
 # Bump when the file layout or the meaning of a feature changes: old files are then refused.
 FORMAT_VERSION = 1
@@ -48,6 +48,7 @@ SELECTION_RULE = "fewest infants flagged at sensitivity >= 0.98 on validation; A
 # advice to "community doctor review today". Below it but at or above the validation cut that
 # keeps sensitivity >= 0.98, the advice becomes "measure again sooner".
 REVIEW_PROBABILITY = 0.5
+REAL_WEIGHT = defaults.REAL_WEIGHT
 
 # Types a model file may contain beyond those skops trusts by default (scikit-learn's own
 # estimators, numpy arrays, builtins). Anything else makes `load` refuse the file.
@@ -94,9 +95,11 @@ class PlattScaled(ClassifierMixin, BaseEstimator):
     def __init__(self, estimator=None):
         self.estimator = estimator
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the calibration only; `estimator` must already be fitted (it is not refitted)."""
-        platt = LogisticRegression(C=np.inf).fit(self.estimator.decision_function(X)[:, None], y)
+        platt = LogisticRegression(C=np.inf).fit(
+            self.estimator.decision_function(X)[:, None], y, sample_weight=sample_weight
+        )
         self.slope_ = float(platt.coef_[0, 0])
         self.intercept_ = float(platt.intercept_[0])
         self.classes_ = platt.classes_
@@ -165,6 +168,25 @@ def _split(infant: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.nd
     )
 
 
+def feature_bins(X: np.ndarray) -> dict:
+    """Per feature, the training distribution in (about) ten bins by decile, plus the share
+    missing: what the monitoring page compares the served readings with (drift)."""
+    bins = {}
+    for j, name in enumerate(features.FEATURES):
+        column = X[:, j]
+        seen = column[~np.isnan(column)]
+        if len(seen) == 0:
+            continue
+        edges = np.unique(np.quantile(seen, np.linspace(0.1, 0.9, 9)))
+        counts = np.bincount(np.searchsorted(edges, seen, side="right"), minlength=len(edges) + 1)
+        bins[name] = {
+            "edges": edges.tolist(),
+            "shares": (counts / len(column)).tolist(),
+            "missing": float(np.isnan(column).mean()),
+        }
+    return bins
+
+
 def _reference_row(data: Dataset) -> np.ndarray:
     """Per feature, the median over readings not followed by the threshold (NaN stays NaN)."""
     with warnings.catch_warnings():
@@ -173,13 +195,39 @@ def _reference_row(data: Dataset) -> np.ndarray:
         return np.nanmedian(data.X[~data.y], axis=0)
 
 
+def _fit(estimator, X, y, weight):
+    """Fit with per-row weights (a pipeline passes them to its last step)."""
+    if hasattr(estimator, "steps"):
+        return estimator.fit(X, y, **{f"{estimator.steps[-1][0]}__sample_weight": weight})
+    return estimator.fit(X, y, sample_weight=weight)
+
+
+def _combine(simulated: Dataset, real: Dataset, offset: int) -> Dataset:
+    """One dataset of both; real infants numbered after the simulated ones."""
+    return Dataset(
+        np.vstack([simulated.X, real.X]),
+        np.r_[simulated.y, real.y],
+        np.r_[simulated.infant, real.infant + offset],
+        np.r_[simulated.gap_mg_dl, real.gap_mg_dl],
+        np.r_[simulated.zone, real.zone],
+    )
+
+
 def train(
     *,
     n_infants: int,
     seed: int,
     progress: Callable[[str, int, int], None] | None = None,
+    real: Cohort | None = None,
+    real_weight: float = REAL_WEIGHT,
+    real_description: str = "",
 ) -> TrainedModel:
-    """Simulate, fit, calibrate, compare, select. `progress(stage, done, total)` reports."""
+    """Simulate, fit, calibrate, compare, select. `progress(stage, done, total)` reports.
+
+    With `real` (an exported cohort, risk_model.realdata), its readings join the simulated
+    ones, each weighing `real_weight` simulated readings in fitting and calibration; the
+    validation split that chooses the model holds both, unweighted.
+    """
 
     def report(stage: str, done: int, total: int) -> None:
         if progress:
@@ -203,6 +251,13 @@ def train(
             report("features", built, rows_total)
 
     data = build(cohort, progress=featured)
+    weight = np.ones(len(data))
+    real_readings = 0
+    if real is not None:
+        real_data = build(real)
+        real_readings = len(real_data)
+        data = _combine(data, real_data, offset=cohort.size)
+        weight = np.r_[weight, np.full(real_readings, float(real_weight))]
     if data.y.sum() < 10:
         raise ValueError(
             f"only {int(data.y.sum())} positive readings in {n_infants} infants: "
@@ -219,8 +274,10 @@ def train(
     columns = observed_columns(never_observed)
     for k, (name, make) in enumerate(CANDIDATES.items()):
         report(f"fit {name}", k, steps)
-        estimator = make(seed).fit(fit_data.X[:, columns], fit_data.y)
-        candidates[name] = PlattScaled(estimator).fit(cal_data.X[:, columns], cal_data.y)
+        estimator = _fit(make(seed), fit_data.X[:, columns], fit_data.y, weight[fit])
+        candidates[name] = PlattScaled(estimator).fit(
+            cal_data.X[:, columns], cal_data.y, sample_weight=weight[cal]
+        )
     baselines: dict[str, object] = {}
     for k, name in enumerate(BASELINES, start=len(CANDIDATES)):
         report("fit models", k, steps)
@@ -261,7 +318,16 @@ def train(
         "training_readings": len(fit_data),
         "calibration_readings": len(cal_data),
         "validation_readings": len(val_data),
-        "training_data": "SYNTHETIC cohort from risk_model.simulator (no patient data)",
+        "training_data": "SYNTHETIC cohort from risk_model.simulator (no patient data)"
+        if real is None
+        else (
+            f"SYNTHETIC cohort from risk_model.simulator, with {real.size} real infants "
+            f"({real_readings} readings, each weighing {real_weight:g} simulated ones)"
+            + (f": {real_description}" if real_description else "")
+        ),
+        "real_infants": 0 if real is None else real.size,
+        "real_readings": real_readings,
+        "real_weight": None if real is None else float(real_weight),
         "validation_metrics": validation,
         "watch_probability": validation[selected]["cut"],
         "review_probability": REVIEW_PROBABILITY,
@@ -270,6 +336,7 @@ def train(
             float(np.max(fit_data.X[:, 0])),
         ],
         "created_at": created.isoformat(),
+        "feature_bins": feature_bins(fit_data.X),
     }
     fingerprint = hashlib.sha256(json.dumps(model.metadata, sort_keys=True).encode()).hexdigest()[
         :8

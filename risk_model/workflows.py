@@ -141,15 +141,68 @@ class _StageBars:
             self.bar.close()
 
 
-def train_to_file(*, n_infants: int, seed: int, out: Path, quiet: bool = False) -> dict:
-    """Train on a fresh simulated cohort, save to `out`, return the metadata."""
+def train_to_file(
+    *,
+    n_infants: int,
+    seed: int,
+    out: Path,
+    quiet: bool = False,
+    real: Path | None = None,
+    real_before: str | None = None,
+    real_weight: float = risk.REAL_WEIGHT,
+) -> dict:
+    """Train on a fresh simulated cohort (and an export of real outcomes, only the infants
+    born before `real_before` when given), save to `out`, return the metadata."""
+    from risk_model import realdata
+
+    cohort, description = None, ""
+    if real is not None:
+        cohort = realdata.load_export(real)
+        if real_before:
+            cohort, _ = realdata.split_by_month(cohort, real_before)
+            description = f"born before {real_before}"
     bars = _StageBars(quiet)
     try:
-        trained = risk.train(n_infants=n_infants, seed=seed, progress=bars)
+        trained = risk.train(
+            n_infants=n_infants,
+            seed=seed,
+            progress=bars,
+            real=cohort,
+            real_weight=real_weight,
+            real_description=description,
+        )
     finally:
         bars.close()
     risk.save(trained, out)
     return trained.metadata
+
+
+def compare_files(
+    *, champion: Path, challenger: Path, real: Path, since: str, stream: TextIO, as_json: bool
+) -> list[dict]:
+    """Champion and challenger on the real infants born in or after `since` (YYYY-MM)."""
+    from risk_model import realdata
+
+    _, held_out = realdata.split_by_month(realdata.load_export(real), since)
+    if held_out.size == 0:
+        raise ValueError(f"no infant in {real} was born in or after {since}")
+    rows = realdata.compare(risk.load(champion), risk.load(challenger), held_out)
+    if as_json:
+        stream.write(json.dumps(rows, indent=2) + "\n")
+        return rows
+    head = f"{'role':<20}{'model':<52}{'AUROC':>8}{'AP':>8}{'slope':>8}{'flagged@98':>12}"
+    stream.write(
+        f"Real infants born in or after {since}: {rows[0]['infants']} infants, "
+        f"{rows[0]['readings']} readings, {rows[0]['positive_infants']} reached the threshold\n"
+        f"{head}\n{'-' * len(head)}\n"
+    )
+    for r in rows:
+        stream.write(
+            f"{r['role']:<20}{r['model_version']:<52}{r['auroc']:>8.4f}"
+            f"{r['average_precision']:>8.4f}{r['calibration_slope']:>8.3f}"
+            f"{r['flagged_share_at_sensitivity_98']:>12.2%}\n"
+        )
+    return rows
 
 
 def evaluate_cohort(trained: risk.TrainedModel, cohort: Cohort, quiet: bool = False):
