@@ -33,6 +33,7 @@ run: $(INSTALLED) $(PDF_STAMP)
 	mkdir -p var/broker
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py train_risk_model --if-missing
+	DJANGO_DEBUG=1 $(BIN)/python manage.py register_risk_model --bootstrap
 	DJANGO_DEBUG=1 $(BIN)/python manage.py train_photo_estimator --if-missing
 	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_data
 	DJANGO_DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "neocare.parents_web",
     "oauth2_provider",
     "neocare.fhir",
+    "neocare.riskmodels",
     "neocare.ops",
     "health_check",
     "django_prometheus",
@@ -461,6 +462,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES
 # The risk model file (skops), written by `manage.py train_risk_model` (the run command trains one
 # when it is missing). Each process loads it once, and again only if the file changes.
 RISK_MODEL_PATH = env.path("RISK_MODEL_PATH", default=BASE_DIR / "var" / "risk_model.skops")
+# The model registry (issue #17): every registered model file is kept here by version;
+# promoting one copies it to RISK_MODEL_PATH, where every process picks it up.
+RISK_MODEL_REGISTRY_DIR = env.path(
+    "RISK_MODEL_REGISTRY_DIR", default=BASE_DIR / "var" / "risk_models"
+)
+# Monitoring the served model (issue #17; admin → risk model versions → monitoring, and
+# /metrics): readings of the last MODEL_MONITOR_DAYS days; a warning when observed over expected
+# outcomes leaves [1 / bound, bound] (judged once MODEL_MONITOR_MIN_EXPECTED outcomes were
+# expected), or a feature's population stability index exceeds MODEL_MONITOR_PSI_WARNING (0.25:
+# the usual "major shift").
+MODEL_MONITOR_DAYS = env.int("MODEL_MONITOR_DAYS", default=30)
+MODEL_CALIBRATION_BOUND = env.float("MODEL_CALIBRATION_BOUND", default=1.5)
+MODEL_MONITOR_MIN_EXPECTED = env.float("MODEL_MONITOR_MIN_EXPECTED", default=10.0)
+MODEL_MONITOR_PSI_WARNING = env.float("MODEL_MONITOR_PSI_WARNING", default=0.25)
+# The secret salt of the pseudonyms in `manage.py export_training_data` (no default: an export
+# without it is refused). It stays inside the programme, never with an export.
+TRAINING_EXPORT_SALT = env.str("TRAINING_EXPORT_SALT", default="")
 # The skin-photo estimator (risk_model.photo; `manage.py train_photo_estimator`).
 PHOTO_ESTIMATOR_PATH = env.path(
     "PHOTO_ESTIMATOR_PATH", default=BASE_DIR / "var" / "photo_estimator.json"

@@ -12,6 +12,9 @@ class AuditEvent(models.Model):
         UPDATE = "update"
         LINK_GUARDIAN = "link_guardian"
         BREAK_GLASS = "break_glass"
+        # A risk model signed off and put to serving, or rolled back (neocare.riskmodels).
+        PROMOTE_MODEL = "promote_model"
+        ROLLBACK_MODEL = "rollback_model"
 
     at = models.DateTimeField(auto_now_add=True)
     # Null for what the system did on its own (an escalation sweep, an automatic referral).

@@ -13,6 +13,7 @@ import zh_hans_knowledge  # sibling modules: this file runs as a script
 import zh_hans_letter
 import zh_hans_parents_web
 import zh_hans_questions
+import zh_hans_riskmodels
 
 ZH_HANS = {
     "Unknown field.": "未知字段。",
@@ -486,6 +487,7 @@ ZH_HANS = {
 ZH_HANS.update(zh_hans_letter.ZH_HANS)
 ZH_HANS.update(zh_hans_knowledge.ZH_HANS)
 ZH_HANS.update(zh_hans_questions.ZH_HANS)
+ZH_HANS.update(zh_hans_riskmodels.ZH_HANS)
 ZH_HANS.update(zh_hans_parents_web.ZH_HANS)
 ZH_HANS.update(zh_hans_fhir.ZH_HANS)
 

@@ -20,7 +20,31 @@ FAMILIES = (
     ("neocare_outbox_oldest_unsent_seconds", "How long the oldest due message has waited", []),
     ("neocare_reminders", "Reminders", ["state"]),
     ("neocare_photos_awaiting_analysis", "Photos still received", []),
+    ("neocare_risk_model_observed_over_expected", "Served model: observed / expected", []),
+    ("neocare_risk_model_share_at_or_above", "Served model: infants at or above", ["line"]),
+    ("neocare_risk_model_max_feature_psi", "Served model: largest feature drift (PSI)", []),
+    ("neocare_risk_model_warnings", "Served model: monitoring warnings", []),
 )
+# The model monitoring labels outcomes over a rolling window: computed at most this often.
+MONITOR_CACHE_SECONDS = 600
+
+
+def _model_figures() -> dict:
+    from django.core.cache import cache
+
+    from neocare.riskmodels import monitoring
+
+    def compute():
+        found = monitoring.report()
+        return {
+            "observed_over_expected": found.observed_over_expected,
+            "watch": found.share_above_watch,
+            "review": found.share_above_review,
+            "max_psi": found.max_psi,
+            "warnings": len(found.warnings),
+        }
+
+    return cache.get_or_set("neocare:risk_model_monitoring", compute, MONITOR_CACHE_SECONDS)
 
 
 class ProgrammeCollector:
@@ -96,6 +120,34 @@ class ProgrammeCollector:
         photos = GaugeMetricFamily("neocare_photos_awaiting_analysis", "Photos still received")
         photos.add_metric([], Photo.objects.filter(status=Photo.Status.RECEIVED).count())
         yield photos
+
+        figures = _model_figures()
+        for name, text, key in (
+            (
+                "neocare_risk_model_observed_over_expected",
+                "Served model: observed / expected outcomes over the monitoring window",
+                "observed_over_expected",
+            ),
+            (
+                "neocare_risk_model_max_feature_psi",
+                "Served model: the largest feature drift (population stability index)",
+                "max_psi",
+            ),
+            ("neocare_risk_model_warnings", "Served model: monitoring warnings", "warnings"),
+        ):
+            if figures[key] is not None:
+                family = GaugeMetricFamily(name, text)
+                family.add_metric([], figures[key])
+                yield family
+        lines = GaugeMetricFamily(
+            "neocare_risk_model_share_at_or_above",
+            "Served model: share of infants whose latest probability is at or above a line",
+            labels=["line"],
+        )
+        for line in ("watch", "review"):
+            if figures[line] is not None:
+                lines.add_metric([line], figures[line])
+        yield lines
 
 
 _registered = False
