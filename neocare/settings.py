@@ -471,11 +471,14 @@ RISK_MODEL_REGISTRY_DIR = env.path(
 # /metrics): readings of the last MODEL_MONITOR_DAYS days; a warning when observed over expected
 # outcomes leaves [1 / bound, bound] (judged once MODEL_MONITOR_MIN_EXPECTED outcomes were
 # expected), or a feature's population stability index exceeds MODEL_MONITOR_PSI_WARNING (0.25:
-# the usual "major shift").
+# the usual "major shift"; judged on MODEL_MONITOR_MIN_READINGS readings or more).
 MODEL_MONITOR_DAYS = env.int("MODEL_MONITOR_DAYS", default=30)
 MODEL_CALIBRATION_BOUND = env.float("MODEL_CALIBRATION_BOUND", default=1.5)
 MODEL_MONITOR_MIN_EXPECTED = env.float("MODEL_MONITOR_MIN_EXPECTED", default=10.0)
 MODEL_MONITOR_PSI_WARNING = env.float("MODEL_MONITOR_PSI_WARNING", default=0.25)
+# Drift is judged on at least this many scored readings (a stability index of a handful of
+# readings says nothing).
+MODEL_MONITOR_MIN_READINGS = env.int("MODEL_MONITOR_MIN_READINGS", default=200)
 # The secret salt of the pseudonyms in `manage.py export_training_data` (no default: an export
 # without it is refused). It stays inside the programme, never with an export.
 TRAINING_EXPORT_SALT = env.str("TRAINING_EXPORT_SALT", default="")

@@ -24,6 +24,24 @@ METRICS = (
 )
 
 
+# The candidates and baselines by name (risk_model.model), in words.
+MODEL_NAMES = {
+    "hist_gradient_boosting": _("gradient boosting"),
+    "logistic_regression": _("logistic regression"),
+    "aap_gap_rule": _("AAP gap rule"),
+    "nomogram_zone": _("Bhutani nomogram zone"),
+    "selected model": _("selected model"),
+    "candidate": _("candidate"),
+    "baseline": _("baseline"),
+    "champion (served)": _("champion (served)"),
+    "challenger": _("challenger"),
+}
+
+
+def _named(code):
+    return MODEL_NAMES.get(code, code)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the sign-off"),
@@ -39,7 +57,7 @@ def _table(rows: list[dict], first: str) -> str:
         "<tr><td>{}</td>{}</tr>",
         (
             (
-                row.get(first) or row.get("name") or "",
+                _named(row.get(first) or row.get("name") or ""),
                 format_html_join(
                     "",
                     "<td>{}</td>",
@@ -81,7 +99,7 @@ class RiskModelVersionAdmin(admin.ModelAdmin):
     list_display = [
         "version",
         "status",
-        "estimator",
+        "estimator_name",
         "training_infants",
         "real_infants",
         "validation_auroc",
@@ -91,8 +109,8 @@ class RiskModelVersionAdmin(admin.ModelAdmin):
     readonly_fields = [
         "version",
         "status",
-        "estimator",
-        "training_data",
+        "estimator_name",
+        "training_summary",
         "training_infants",
         "training_readings",
         "real_infants",
@@ -115,6 +133,19 @@ class RiskModelVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # an audit trail of what served
+
+    @admin.display(description=_("training data"))
+    def training_summary(self, obj):
+        if not obj.real_infants:
+            return gettext("Simulated infants only (no patient data).")
+        return gettext(
+            "Simulated infants and %(n)d real infants from the programme's outcomes, each real "
+            "reading weighing %(w)g simulated ones."
+        ) % {"n": obj.real_infants, "w": obj.real_weight or 1}
+
+    @admin.display(description=_("estimator"))
+    def estimator_name(self, obj):
+        return _named(obj.estimator)
 
     @admin.display(description=_("validation AUROC"))
     def validation_auroc(self, obj):

@@ -21,6 +21,7 @@ class RiskModelVersion(models.Model):
     training_infants = models.PositiveIntegerField(_("simulated infants"))
     training_readings = models.PositiveIntegerField(_("readings fitted"))
     real_infants = models.PositiveIntegerField(_("real infants"), default=0)
+    real_weight = models.FloatField(_("weight of a real reading"), null=True, blank=True)
     # {"validation": {model: metrics}, "evaluation": [rows], "comparison": [rows]}
     metrics = models.JSONField(default=dict)
     watch_probability = models.FloatField(_("watch line"))

@@ -68,6 +68,7 @@ class Report:
     share_above_review: float | None = None
     drift: list[dict] = field(default_factory=list)  # feature, psi
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why something was not judged
 
     @property
     def observed_over_expected(self) -> float | None:
@@ -182,12 +183,20 @@ def report(now=None) -> Report:
                 )
         out.drift.sort(key=lambda d: -d["psi"])
         limit = settings.MODEL_MONITOR_PSI_WARNING
-        for d in out.drift:
-            if d["psi"] > limit:
-                out.warnings.append(
-                    _("Feature drift: %(feature)s, stability index %(psi).2f > %(limit)s.")
-                    % {"feature": d["name"], "psi": d["psi"], "limit": limit}
-                )
+        drifting = [d for d in out.drift if d["psi"] > limit]
+        if out.scored_readings < settings.MODEL_MONITOR_MIN_READINGS:
+            out.notes.append(
+                _("Too few readings to judge drift (%(n)d < %(minimum)d).")
+                % {"n": out.scored_readings, "minimum": settings.MODEL_MONITOR_MIN_READINGS}
+            )
+        elif drifting:
+            out.warnings.append(
+                _("Feature drift (stability index > %(limit)s): %(features)s.")
+                % {
+                    "limit": limit,
+                    "features": _(", ").join(f"{d['name']} {d['psi']:.2f}" for d in drifting),
+                }
+            )
     return out
 
 

@@ -80,6 +80,7 @@ def register(
         training_infants=meta["training_infants"],
         training_readings=meta["training_readings"],
         real_infants=meta.get("real_infants", 0),
+        real_weight=meta.get("real_weight"),
         metrics=metrics,
         watch_probability=meta["watch_probability"],
         review_probability=meta["review_probability"],

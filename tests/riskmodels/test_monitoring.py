@@ -86,8 +86,11 @@ def test_too_few_outcomes_are_not_judged(followed, settings):
 
 
 def test_a_feature_far_from_the_training_data_warns(followed, settings):
-    # One infant's handful of readings is far from 100,000 simulated ones on some feature.
+    # One infant's handful of readings is far from the simulated ones on some feature.
     settings.MODEL_MONITOR_PSI_WARNING = 0.25
+    assert not any("Feature drift" in w for w in monitoring.report().warnings)  # too few
+    assert any("Too few readings" in n for n in monitoring.report().notes)
+    settings.MODEL_MONITOR_MIN_READINGS = 1
     assert any("Feature drift" in w for w in monitoring.report().warnings)
     settings.MODEL_MONITOR_PSI_WARNING = 1e9
     assert not any("Feature drift" in w for w in monitoring.report().warnings)
