@@ -3,7 +3,10 @@
     .venv/bin/python bench/risk_model_speed.py          # also part of `make bench`
 
 1. One assessment in process: the guideline engine alone, and the guideline + features + model
-   (probability and its drivers) — p50/p99 over 5,000 calls each. Target: p99 < 2 ms with model.
+   (probability and its drivers) — p50/p99 over 5,000 calls each, each candidate compiled
+   (risk_model.compiled, what serves) and through scikit-learn, side by side; and the model
+   alone on the 7-row batch one assessment scores. Targets: p99 < 2 ms (issue #4), < 0.5 ms
+   (issue #18).
 2. Re-scoring 200,000 infants in a batch: features of each infant's latest reading from its own
    history, then one `predict_proba` call. Target: < 10 s.
 3. Training on 100,000 simulated infants (simulate, features, fit, calibrate, validate).
@@ -116,9 +119,27 @@ def main():
         print(f"{label:<44}{p50:>8.3f}{p99:>8.3f}{mean:>8.3f}")
     for name in model.candidates:
         model.model = model.candidates[name]
-        _, p50, p99, mean = one_assessment(model, simulate(2000, seed=99))[1]
-        print(f"{'  … with ' + name:<44}{p50:>8.3f}{p99:>8.3f}{mean:>8.3f}")
+        for how in ("compiled", "scikit-learn"):
+            model.__dict__.pop("scorer", None)  # the cached compiled scorer of another model
+            if how == "scikit-learn":
+                model.__dict__["scorer"] = lambda X: model.model.predict_proba(X)[:, 1]
+            _, p50, p99, mean = one_assessment(model, simulate(2000, seed=99))[1]
+            print(f"{'  … ' + name + ', ' + how:<44}{p50:>8.3f}{p99:>8.3f}{mean:>8.3f}")
     model.model = model.candidates[model.metadata["selected"]]
+    model.__dict__.pop("scorer", None)
+    print(f"\n{'the model alone, 7-row serving batch (ms)':<44}{'p50':>8}{'p99':>8}{'mean':>8}")
+    batch = np.tile(np.nan_to_num(model.reference)[None, :], (7, 1))
+    for how, call in (
+        ("compiled (risk_model.compiled)", lambda: model.probability(batch)),
+        ("scikit-learn predict_proba", lambda: model.model.predict_proba(batch[:, model.columns])),
+    ):
+        samples = []
+        for _ in range(CALLS):
+            start = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - start)
+        p50, p99, mean = percentiles_ms(samples)
+        print(f"{'  ' + how:<44}{p50:>8.3f}{p99:>8.3f}{mean:>8.3f}")
 
     infants, feature_s, predict_s, mean_p = rescore(model)
     print(

@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from risk_model import defaults, features, metrics
+from risk_model.compiled import CompiledPlatt
 from risk_model.dataset import Dataset, build
 from risk_model.simulator import Cohort, simulate
 
@@ -141,8 +143,18 @@ class TrainedModel:
         training (none with today's simulator; kept so a cohort without photos still trains)."""
         return observed_columns(self.metadata["features_never_observed"])
 
+    @cached_property
+    def scorer(self):
+        """The served estimator compiled to NumPy (risk_model.compiled): the same fitted
+        parameters without scikit-learn's per-call overhead; scikit-learn itself for an
+        estimator the compiler does not know."""
+        try:
+            return CompiledPlatt(self.model).probability
+        except ValueError:
+            return lambda X: self.model.predict_proba(X)[:, 1]
+
     def probability(self, X: np.ndarray) -> np.ndarray:
-        return self.model.predict_proba(X[:, self.columns])[:, 1]
+        return self.scorer(X[:, self.columns])
 
     def score(self, name: str, data: Dataset) -> np.ndarray:
         """Probabilities of any compared model or baseline on a dataset."""
