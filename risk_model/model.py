@@ -208,7 +208,11 @@ def _reference_row(data: Dataset) -> np.ndarray:
 
 
 def _fit(estimator, X, y, weight):
-    """Fit with per-row weights (a pipeline passes them to its last step)."""
+    """Fit with per-row weights (a pipeline passes them to its last step). Without real data
+    every weight is 1 and none is passed: boosting takes another, not quite identical, path
+    with weights, and a simulated-only model stays the one the model card describes."""
+    if weight is None:
+        return estimator.fit(X, y)
     if hasattr(estimator, "steps"):
         return estimator.fit(X, y, **{f"{estimator.steps[-1][0]}__sample_weight": weight})
     return estimator.fit(X, y, sample_weight=weight)
@@ -286,9 +290,12 @@ def train(
     columns = observed_columns(never_observed)
     for k, (name, make) in enumerate(CANDIDATES.items()):
         report(f"fit {name}", k, steps)
-        estimator = _fit(make(seed), fit_data.X[:, columns], fit_data.y, weight[fit])
+        weighted = real is not None
+        estimator = _fit(
+            make(seed), fit_data.X[:, columns], fit_data.y, weight[fit] if weighted else None
+        )
         candidates[name] = PlattScaled(estimator).fit(
-            cal_data.X[:, columns], cal_data.y, sample_weight=weight[cal]
+            cal_data.X[:, columns], cal_data.y, sample_weight=weight[cal] if weighted else None
         )
     baselines: dict[str, object] = {}
     for k, name in enumerate(BASELINES, start=len(CANDIDATES)):
