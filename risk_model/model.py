@@ -51,6 +51,8 @@ SELECTION_RULE = "fewest infants flagged at sensitivity >= 0.98 on validation; A
 # keeps sensitivity >= 0.98, the advice becomes "measure again sooner".
 REVIEW_PROBABILITY = 0.5
 REAL_WEIGHT = defaults.REAL_WEIGHT
+# Up to this many rows the compiled scorer is used (one assessment scores 1 + its driver groups).
+COMPILED_MAX_ROWS = 256
 
 # Types a model file may contain beyond those skops trusts by default (scikit-learn's own
 # estimators, numpy arrays, builtins). Anything else makes `load` refuse the file.
@@ -154,7 +156,12 @@ class TrainedModel:
             return lambda X: self.model.predict_proba(X)[:, 1]
 
     def probability(self, X: np.ndarray) -> np.ndarray:
-        return self.scorer(X[:, self.columns])
+        """The served model's probabilities: compiled for the few rows of an assessment;
+        scikit-learn's own multithreaded code for a batch (there it is the faster of the two,
+        bench/risk_model_speed.py)."""
+        if len(X) <= COMPILED_MAX_ROWS:
+            return self.scorer(X[:, self.columns])
+        return self.model.predict_proba(X[:, self.columns])[:, 1]
 
     def score(self, name: str, data: Dataset) -> np.ndarray:
         """Probabilities of any compared model or baseline on a dataset."""

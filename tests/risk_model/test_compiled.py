@@ -43,8 +43,10 @@ def test_serving_uses_the_compiled_scorer_of_the_file_it_loaded(rows):
     full = np.full((len(X), len(trained.metadata["features"])), np.nan)
     full[:, trained.columns] = X
 
-    served = trained.probability(full[:1000])
-    reference = trained.model.predict_proba(X[:1000])[:, 1]
+    served = trained.probability(full[:200])  # an assessment's few rows: compiled
+    reference = trained.model.predict_proba(X[:200])[:, 1]
+    batch = trained.probability(full)  # a batch: scikit-learn's own code
 
     assert np.abs(served - reference).max() < 1e-9
+    assert np.abs(batch - trained.model.predict_proba(X)[:, 1]).max() < 1e-12
     assert trained.scorer.__self__.__class__ is CompiledPlatt
