@@ -100,7 +100,7 @@ def photo_facts(cohort: Cohort, k: int) -> PhotoFacts:
     )
 
 
-def _spans(owner: np.ndarray, n: int) -> np.ndarray:
+def spans(owner: np.ndarray, n: int) -> np.ndarray:
     """Start offsets of each infant's rows in an array sorted by infant (length n + 1)."""
     return np.searchsorted(owner, np.arange(n + 1))
 
@@ -118,9 +118,9 @@ def build(cohort: Cohort, progress: Callable[[int], None] | None = None) -> Data
     keep = np.ones(n_rows, dtype=bool)
     gap = np.empty(n_rows)
     zone = np.empty(n_rows, dtype=int)
-    r_spans = _spans(readings["infant"], cohort.size)
-    w_spans = _spans(weights["infant"], cohort.size)
-    p_spans = _spans(cohort.photos["infant"], cohort.size)
+    r_spans = spans(readings["infant"], cohort.size)
+    w_spans = spans(weights["infant"], cohort.size)
+    p_spans = spans(cohort.photos["infant"], cohort.size)
     for i in range(cohort.size):
         r0, r1 = r_spans[i], r_spans[i + 1]
         if r0 == r1:

@@ -197,13 +197,17 @@ def feature_bins(X: np.ndarray) -> dict:
         if len(seen) == 0:
             continue
         edges = np.unique(np.quantile(seen, np.linspace(0.1, 0.9, 9)))
-        counts = np.bincount(np.searchsorted(edges, seen, side="right"), minlength=len(edges) + 1)
-        bins[name] = {
-            "edges": edges.tolist(),
-            "shares": (counts / len(column)).tolist(),
-            "missing": float(np.isnan(column).mean()),
-        }
+        *shares, missing = bin_shares(edges, column)
+        bins[name] = {"edges": edges.tolist(), "shares": shares, "missing": missing}
     return bins
+
+
+def bin_shares(edges: np.ndarray, values: np.ndarray) -> list[float]:
+    """The share of `values` in each bin between `edges` (a value on an edge goes right), then
+    the share missing: for the training distribution and for what is served (drift)."""
+    seen = values[~np.isnan(values)]
+    counts = np.bincount(np.searchsorted(edges, seen, side="right"), minlength=len(edges) + 1)
+    return [*(counts / len(values)).tolist(), float(np.isnan(values).mean())]
 
 
 def _reference_row(data: Dataset) -> np.ndarray:

@@ -17,22 +17,18 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from risk_model import features
-from risk_model.dataset import infant_facts, photo_facts, reading_facts, weight_facts
+from risk_model.dataset import infant_facts, photo_facts, reading_facts, spans, weight_facts
 from risk_model.simulator import Cohort
 
 _SHARED: Cohort | None = None  # the cohort the forked workers read
 
 
-def _spans(owner: np.ndarray, n: int) -> np.ndarray:
-    return np.searchsorted(owner, np.arange(n + 1))
-
-
 def latest_rows(cohort: Cohort, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     """(infant indices, feature rows) of the latest reading of infants first … last − 1."""
     r, w, p = cohort.readings, cohort.weights, cohort.photos
-    r_at = _spans(r["infant"], cohort.size)
-    w_at = _spans(w["infant"], cohort.size)
-    p_at = _spans(p["infant"], cohort.size)
+    r_at = spans(r["infant"], cohort.size)
+    w_at = spans(w["infant"], cohort.size)
+    p_at = spans(p["infant"], cohort.size)
     who, rows = [], []
     for i in range(first, last):
         if r_at[i] == r_at[i + 1]:

@@ -272,11 +272,9 @@ class RiskModelVersionAdmin(admin.ModelAdmin):
         )
 
     def rollback_view(self, request):
-        current = services.serving()
-        last = Promotion.objects.filter(version=current).first() if current else None
         return self._sign_off(
             request,
-            entry=last.previous if last else None,
+            entry=services.previous(),
             title=gettext("Roll back to the model that served before"),
             act=lambda reason: services.rollback(by=request.user, reason=reason),
         )

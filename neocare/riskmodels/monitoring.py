@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from neocare.infants import outcomes
 from neocare.infants.models import Assessment, Infant
 from neocare.infants.risk import current_model
+from risk_model.model import bin_shares
 
 FLOOR = 1e-4  # shares below this count as this much in the stability index
 # The model's features in words (risk_model.features.FEATURES), for the page.
@@ -82,12 +83,7 @@ class Report:
 def psi(bins: dict, values: np.ndarray) -> float:
     """Population stability index of `values` against a training feature's bins."""
     expected = [*bins["shares"], bins["missing"]]
-    seen = values[~np.isnan(values)]
-    counts = np.bincount(
-        np.searchsorted(np.asarray(bins["edges"]), seen, side="right"),
-        minlength=len(bins["edges"]) + 1,
-    )
-    actual = [*(counts / len(values)), float(np.isnan(values).mean())]
+    actual = bin_shares(np.asarray(bins["edges"]), values)
     total = 0.0
     for e, a in zip(expected, actual, strict=True):
         e, a = max(e, FLOOR), max(a, FLOOR)

@@ -164,10 +164,16 @@ def promote(entry: RiskModelVersion, *, by, reason: str, rollback: bool = False)
     return promotion
 
 
-def rollback(*, by, reason: str) -> Promotion:
-    """Back to the model that served before the current one."""
+def previous() -> RiskModelVersion | None:
+    """The model that served before the one serving now (what a rollback goes back to)."""
     current = serving()
     last = Promotion.objects.filter(version=current).first() if current else None
-    if last is None or last.previous is None:
+    return last.previous if last else None
+
+
+def rollback(*, by, reason: str) -> Promotion:
+    """Back to the model that served before the current one."""
+    earlier = previous()
+    if earlier is None:
         raise ValidationError({"version": _("No earlier model to roll back to.")})
-    return promote(last.previous, by=by, reason=reason, rollback=True)
+    return promote(earlier, by=by, reason=reason, rollback=True)
