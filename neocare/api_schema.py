@@ -23,6 +23,7 @@ A view documents what only it answers (409 on a reused idempotency key, 403 on a
 secret) with `extend_schema(responses=…)`, using the components below.
 """
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse
@@ -105,6 +106,12 @@ ERROR_RESPONSES = {
         "content": _DETAIL,
     },
 }
+
+
+class TokenScheme(KnoxTokenScheme):
+    """Our knox token authentication (neocare.network.auth) is described as knox's."""
+
+    target_class = "neocare.network.auth.TokenAuthentication"
 
 
 def error_response(name: str) -> OpenApiResponse:

@@ -217,7 +217,8 @@ PHONENUMBER_DEFAULT_REGION = "CN"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",  # the parents' app: "Authorization: Token <key>"
+        # The parents' app: "Authorization: Token <key>" (knox, one query: network.auth).
+        "neocare.network.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # the browser
     ],
     # Rates per client address (anonymous), per account, and for the sign-in endpoint; a 429
@@ -298,6 +299,11 @@ CELERY_BEAT_SCHEDULE = {
     "questions-escalate": {
         "task": "neocare.questions.tasks.questions_escalate_task",
         "schedule": 300.0,
+    },
+    # Expired API tokens (a presented one is refused and deleted at once; see network.auth).
+    "tokens-clear-expired": {
+        "task": "neocare.network.tasks.tokens_clear_expired_task",
+        "schedule": 86400.0,
     },
 }
 

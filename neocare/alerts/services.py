@@ -30,7 +30,6 @@ def _audit(*, actor: User | None, alert_or_referral, what: str, reason: str = ""
     )
 
 
-@transaction.atomic
 def alert_raise(
     *, assessment: Assessment, actor: User | None, announce: bool = True
 ) -> Alert | None:
@@ -42,7 +41,14 @@ def alert_raise(
     refers without messaging anyone.
     """
     if assessment.level < ALERT_FROM:
-        return None
+        return None  # most readings: no savepoint, no query
+    return _alert_open_or_raise(assessment=assessment, actor=actor, announce=announce)
+
+
+@transaction.atomic
+def _alert_open_or_raise(
+    *, assessment: Assessment, actor: User | None, announce: bool
+) -> Alert | None:
     infant = assessment.infant
     now = timezone.now()
     active = Alert.objects.select_for_update().filter(infant=infant, status__in=ACTIVE).first()

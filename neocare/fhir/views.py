@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema
-from knox.auth import TokenAuthentication
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import JSONParser
@@ -31,6 +30,7 @@ from neocare.fhir.models import SystemClient
 from neocare.infants import services as infant_services
 from neocare.infants.models import Channel, Reading
 from neocare.infants.selectors import infants_visible_to
+from neocare.network.auth import TokenAuthentication
 
 
 class FHIRRenderer(JSONRenderer):

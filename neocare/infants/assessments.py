@@ -11,12 +11,14 @@ parents' message, the reminder. Nothing else spells that chain.
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from neocare.alerts.services import alert_raise
 from neocare.infants.models import (
     ActionLevel,
     Assessment,
+    ClinicianThreshold,
     Infant,
     Observation,
     Phototherapy,
@@ -59,19 +61,61 @@ def clinical_policy() -> Policy:
     return Policy(**settings.CLINICAL_POLICY)
 
 
-def infant_facts(infant: Infant) -> InfantFacts:
-    factors = infant.neurotoxicity_risk_factors
-    threshold = infant.clinician_thresholds.order_by("-set_at", "-id").first()
-    courses = tuple(
-        PhototherapyFacts(
-            started_age_hours=infant.age_hours_at(course.started_at),
-            stopped_age_hours=None
-            if course.stopped_at is None
-            else infant.age_hours_at(course.stopped_at),
-        )
-        for course in infant.phototherapy.order_by("started_at", "id")
+# The records besides readings that an assessment reads. Most infants have none of them; one
+# query says which exist (`records_present`) and each absent kind spares its own query.
+RECORDS = frozenset({"thresholds", "phototherapy", "hospital", "observations", "photos"})
+
+
+def records_present(infant: Infant) -> frozenset[str]:
+    """Which of RECORDS the infant has, in one query ("hospital": a referral, or an open alert
+    that sends the infant to hospital — what `_hospital_visit_pending` looks at)."""
+    from neocare.alerts.models import ACTIVE, Alert, Referral  # alerts depends on infants
+    from neocare.photos.models import Photo  # photos depends on infants
+
+    def of(model, **filters):
+        return Exists(model.objects.filter(infant=OuterRef("pk"), **filters))
+
+    exists = {
+        "thresholds": of(ClinicianThreshold),
+        "phototherapy": of(Phototherapy),
+        "referral": of(Referral),
+        "alert": of(Alert, status__in=ACTIVE, severity_level__gte=ActionLevel.URGENT_REFERRAL),
+        "observations": of(Observation),
+        "photos": of(Photo, status=Photo.Status.USABLE),
+    }
+    # Aliased ("has_…"): some names are also the infant's relations.
+    row = (
+        Infant.objects.filter(pk=infant.pk)
+        .values(**{f"has_{name}": test for name, test in exists.items()})
+        .get()
     )
-    pending_since, pending_action = _hospital_visit_pending(infant)
+    present = {name: row[f"has_{name}"] for name in exists}
+    referral, alert = present.pop("referral"), present.pop("alert")
+    present["hospital"] = referral or alert
+    return frozenset(name for name, exists in present.items() if exists)
+
+
+def infant_facts(infant: Infant, present: frozenset[str] = RECORDS) -> InfantFacts:
+    """The infant's facts for the engine; `present` (from `records_present`) skips the queries
+    of records the infant does not have."""
+    factors = infant.neurotoxicity_risk_factors
+    threshold = None
+    if "thresholds" in present:
+        threshold = infant.clinician_thresholds.order_by("-set_at", "-id").first()
+    courses = ()
+    if "phototherapy" in present:
+        courses = tuple(
+            PhototherapyFacts(
+                started_age_hours=infant.age_hours_at(course.started_at),
+                stopped_age_hours=None
+                if course.stopped_at is None
+                else infant.age_hours_at(course.stopped_at),
+            )
+            for course in infant.phototherapy.order_by("started_at", "id")
+        )
+    pending_since, pending_action = None, None
+    if "hospital" in present:
+        pending_since, pending_action = _hospital_visit_pending(infant)
     return InfantFacts(
         hospital_visit_pending_since_age_hours=pending_since,
         hospital_visit_pending_action=pending_action,
@@ -217,20 +261,26 @@ def _assessment_store(
     readings = list(reversed(recent[:HISTORY_READINGS]))
     newest = reading if prompted_by_reading else (readings[-1] if readings else None)
     previous = [reading_facts(infant, r) for r in readings if newest is None or r.pk != newest.pk]
-    observations = [
-        observation_facts(infant, o)
-        for o in infant.observations.filter(observed_at__lte=basis_at).order_by("observed_at")
-    ]
+    present = records_present(infant)
+    observations = []
+    if "observations" in present:
+        observations = [
+            observation_facts(infant, o)
+            for o in infant.observations.filter(observed_at__lte=basis_at).order_by("observed_at")
+        ]
+    photos = []
+    if "photos" in present:
+        photo_hours = max(PHOTO_FEATURE_HOURS, policy.estimate_valid_hours)
+        photos = _recent_photo_estimates(infant, basis_at, photo_hours)
     model, unavailable = current_model()
-    photo_hours = max(PHOTO_FEATURE_HOURS, policy.estimate_valid_hours)
     result = assess(
-        infant_facts(infant),
+        infant_facts(infant, present),
         reading_facts(infant, newest) if newest else None,
         previous,
         observations,
         model=model,
         unavailable_reason=unavailable,
-        photos=_recent_photo_estimates(infant, basis_at, photo_hours),
+        photos=photos,
         at_age_hours=None if prompted_by_reading else infant.age_hours_at(basis_at),
         policy=policy,
     )

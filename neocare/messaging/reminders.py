@@ -37,7 +37,8 @@ def reminder_schedule(assessment, *, now, told: bool, announce: bool = True) -> 
         and (kept.due_at == due or (overdue and kept.due_at <= now))
     ):
         return
-    active.update(status=Reminder.Status.CANCELLED)
+    if kept is not None:
+        active.update(status=Reminder.Status.CANCELLED)
     if due is None or (overdue and not announce):
         return
     kind = assessment.result.get("next_measurement_kind") or Reminder.Kind.MEASUREMENT

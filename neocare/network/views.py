@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from neocare.api import BoundedJSONParser
 from neocare.api_schema import error_response
+from neocare.network.auth import TokenAuthentication
 from neocare.network.filters import FacilityFilter
 from neocare.network.models import Facility, User
 from neocare.network.serializers import FacilitySerializer, MeSerializer
@@ -141,6 +142,8 @@ def locked_out(request, response=None, credentials=None):
 class SignOutView(knox_views.LogoutView):
     """Sign out this device: its token stops working at once."""
 
+    authentication_classes = (TokenAuthentication,)
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format=format)
@@ -148,6 +151,8 @@ class SignOutView(knox_views.LogoutView):
 
 class SignOutEverywhereView(knox_views.LogoutAllView):
     """Sign out on every device (a lost phone): every token of the account stops working."""
+
+    authentication_classes = (TokenAuthentication,)
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):

@@ -4,9 +4,13 @@ with Retry-After (not a silent 400); the sign-in endpoint and the API throttled.
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
+
+from neocare.network.tasks import tokens_clear_expired_task
 
 PASSWORD = "a-good-long-password"
 
@@ -88,3 +92,21 @@ def test_the_sign_in_endpoint_is_throttled_per_address(db, settings):
     assert answers[:limit] == [400] * limit
     assert answers[limit] == 429
     assert sign_in("nobody-else", "x", address="10.0.0.10").status_code == 400  # another address
+
+
+def test_expired_tokens_are_cleared_daily_and_a_request_reads_one_token_row(doctor):
+    stale, live = (sign_in("doctor-chen").json()["token"] for _ in range(2))
+    AuthToken.objects.filter(token_key=stale[:15]).update(
+        expiry=timezone.now() - timedelta(minutes=1)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert as_token(live).get("/api/v1/me/").status_code == 200
+    token_reads = [q for q in queries.captured_queries if "knox_authtoken" in q["sql"]]
+
+    assert len(token_reads) == 1  # knox's scan of the user's other tokens is not made
+    assert AuthToken.objects.filter(user=doctor).count() == 2  # so the stale one is still here
+    assert tokens_clear_expired_task.apply().get() == 1
+    assert list(AuthToken.objects.filter(user=doctor).values_list("token_key", flat=True)) == [
+        live[:15]
+    ]
+    assert as_token(stale).get("/api/v1/me/").status_code == 401
