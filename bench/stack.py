@@ -24,9 +24,12 @@ def fresh_database(name: str, *, photo_estimator: bool = False) -> None:
         sh(sys.executable, "manage.py", "train_photo_estimator", "--if-missing")
 
 
-def start_workers(gateway_url: str, *, count: int = 1, name: str = "bench") -> list:
-    """`count` Celery worker processes sending to the gateway at `gateway_url`."""
-    env = {**os.environ, "SMS_GATEWAY_URL": gateway_url}
+def start_workers(
+    gateway_url: str, *, batch_url: str = "", count: int = 1, name: str = "bench"
+) -> list:
+    """`count` Celery worker processes sending to the gateway at `gateway_url` (and its batch
+    API at `batch_url`, if given)."""
+    env = {**os.environ, "SMS_GATEWAY_URL": gateway_url, "SMS_GATEWAY_BATCH_URL": batch_url}
     return [
         subprocess.Popen(
             [

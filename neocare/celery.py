@@ -11,8 +11,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def publish_on_commit(task, ids, *, waiting: str) -> None:
-    """Once the current transaction commits, send `task` one message per id.
+def publish_on_commit(task, ids, *, waiting: str, batch: int | None = None) -> None:
+    """Once the current transaction commits, send `task` one message per id — or, with
+    `batch`, one per list of up to `batch` ids.
 
     If the broker is down nothing is lost and nothing is undone: the rows wait in the database,
     and their sweeper (beat) hands them to a worker later.
@@ -25,8 +26,12 @@ def publish_on_commit(task, ids, *, waiting: str) -> None:
 
     def publish():
         try:
-            for pk in ids:
-                task.delay(pk)
+            if batch is None:
+                for pk in ids:
+                    task.delay(pk)
+            else:
+                for start in range(0, len(ids), batch):
+                    task.delay(ids[start : start + batch])
         except Exception:
             logging.getLogger(__name__).warning(
                 "broker unavailable; %d %s wait for the sweeper", len(ids), waiting

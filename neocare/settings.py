@@ -432,6 +432,12 @@ if SMS_GATEWAY not in ("console", "file", "http"):
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms.jsonl")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TIMEOUT_SECONDS = env.float("SMS_GATEWAY_TIMEOUT_SECONDS", default=5.0)
+# The http gateway's batch API (issue #18), as Chinese SMS providers have: one POST carries up
+# to SMS_SEND_BATCH_SIZE messages, each with its own idempotency key and outcome. Empty: the
+# gateway has none, and each message is its own call. SMS_SEND_BATCH_SIZE is also how many
+# messages one send task takes (a single urgent message still goes at once, alone).
+SMS_GATEWAY_BATCH_URL = env.str("SMS_GATEWAY_BATCH_URL", default="")
+SMS_SEND_BATCH_SIZE = env.int("SMS_SEND_BATCH_SIZE", default=100)
 # Attempts per message before a retryable failure becomes "unknown" for a person to check.
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=8)
 # A message claimed this long ago and still "sending" lost its worker.

@@ -2,9 +2,10 @@
 
 - `message_enqueue` writes the row in the caller's transaction (with the event that caused it)
   and asks a task to send it once that transaction commits.
-- `message_send` claims the row with a conditional UPDATE (one sender, ever), applies the
-  per-number daily budget (urgent first) and merges what waits for the same number, then calls
-  the gateway outside any transaction and records the outcome.
+- `messages_send` claims a batch of rows (locked and marked `sending`: one sender, ever),
+  applies each number's daily budget (urgent first) and merges what waits for the same number,
+  then hands the batch to the gateway — one HTTP call where the gateway has a batch API —
+  outside any transaction, and records each message's own outcome.
 - `messages_sweep` re-dispatches what is due or stuck; it never resends a message whose outcome
   is unknown to a gateway that would not recognise the repeat.
 """
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from neocare.celery import publish_on_commit
@@ -138,9 +139,14 @@ def message_enqueue(**draft) -> Message | None:
 
 
 def _dispatch_on_commit(message_ids: list[int]) -> None:
-    from neocare.messaging.tasks import message_send_task
+    from neocare.messaging.tasks import messages_send_task
 
-    publish_on_commit(message_send_task, message_ids, waiting="message(s)")
+    publish_on_commit(
+        messages_send_task,
+        message_ids,
+        waiting="message(s)",
+        batch=settings.SMS_SEND_BATCH_SIZE,
+    )
 
 
 def _next_budget_day(instant: datetime) -> datetime:
@@ -153,62 +159,132 @@ def _render(message: Message) -> str:
     return render(message.template, message.params, message.language)
 
 
-@transaction.atomic
-def _prepare(message_id: int) -> tuple[Message, Outgoing] | None:
-    """Inside the claim: budget, opt-out, merging. Returns what to send, or None."""
-    message = Message.objects.select_for_update().get(pk=message_id)
-    now = timezone.now()
-    if PhoneOptOut.objects.filter(phone=message.phone).exists() and (
-        message.template != "opt_out_confirmed"
-    ):
-        message.status, message.reason = Message.Status.SUPPRESSED, "opted_out"
-        message.save(update_fields=["status", "reason", "updated_at"])
-        return None
-    day, _ = PhoneDay.objects.select_for_update().get_or_create(
-        phone=message.phone, day=_local(now).date()
-    )
-    budget = settings.SMS_DAILY_BUDGET_PER_PHONE
-    if not message.urgent and not _allowed_today(message, day, now):
-        message.status, message.not_before = Message.Status.PENDING, _next_budget_day(now)
-        message.save(update_fields=["status", "not_before", "updated_at"])
-        return None
-    if day.sent >= budget:
-        logger.warning(
-            "urgent message %s exceeds the daily budget of %s", message.pk, message.phone
-        )
-    text = _render(message)
-    template_id, params = TEMPLATES[message.template].provider_id, message.params
-    # Fold whatever else is due for this number into this message (two infants of one mother,
-    # a reminder and a result): one text, one unit of the budget.
-    # An article (low priority) always goes alone: never folded into a clinical text, which
-    # says one thing, nor carrying one (SMS_EDUCATION_PER_DAY counts what it sends).
-    others = []
-    if not message.low_priority:
-        others = list(
+def _claim(message_ids: Sequence[int], now: datetime) -> list[int]:
+    """Claim what is still pending and due among these ids: one sender, ever. The rows are
+    locked (`skip_locked`: a concurrent claimer takes the others) and marked `sending` in the
+    same transaction, so no two workers ever both hold one."""
+    with transaction.atomic():
+        claimed = list(
             Message.objects.select_for_update(skip_locked=True)
-            .filter(
-                phone=message.phone,
-                status=Message.Status.PENDING,
-                not_before__lte=now,
-                urgent=False,
-                low_priority=False,
+            .filter(pk__in=message_ids, status=Message.Status.PENDING, not_before__lte=now)
+            .values_list("pk", flat=True)
+        )
+        Message.objects.filter(pk__in=claimed, status=Message.Status.PENDING).update(
+            status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return claimed
+
+
+# The order claimed messages are decided in: urgent first (the budget keeps room for them),
+# education last, then oldest first — as the sweeper hands them out.
+def _priority(message: Message) -> tuple:
+    return (not message.urgent, message.low_priority, message.created_at, message.pk)
+
+
+@transaction.atomic
+def _prepare(claimed_ids: Sequence[int]) -> list[tuple[Message, Outgoing]]:
+    """Inside the claim, for a batch of claimed messages at once: opt-outs, each number's daily
+    budget (urgent first), merging what waits for the same number. Returns what to send; the
+    rest is suppressed, merged or put back for the next budget day. A few queries per batch,
+    not per message."""
+    now = timezone.now()
+    today = _local(now).date()
+    batch = sorted(Message.objects.select_for_update().filter(pk__in=claimed_ids), key=_priority)
+    phones = {m.phone for m in batch}
+    opted_out = set(PhoneOptOut.objects.filter(phone__in=phones).values_list("phone", flat=True))
+    PhoneDay.objects.bulk_create(
+        [PhoneDay(phone=phone, day=today) for phone in sorted(phones)], ignore_conflicts=True
+    )
+    days = {
+        day.phone: day
+        for day in PhoneDay.objects.select_for_update()
+        .filter(phone__in=phones, day=today)
+        .order_by("phone")  # one lock order for every worker: no deadlock
+    }
+    education_today = _education_sent_today({m.phone for m in batch if m.low_priority}, now)
+    # What waits for these numbers outside the batch, to be folded into the first message sent
+    # to each (an article is never folded, nor carries anything: see below).
+    waiting: dict[str, list[Message]] = {}
+    for other in (
+        Message.objects.select_for_update(skip_locked=True)
+        .filter(
+            phone__in={m.phone for m in batch if not m.low_priority},
+            status=Message.Status.PENDING,
+            not_before__lte=now,
+            urgent=False,
+            low_priority=False,
+        )
+        .exclude(pk__in=claimed_ids)
+        .order_by("created_at", "pk")
+    ):
+        waiting.setdefault(other.phone, []).append(other)
+    for message in batch:  # the batch's own routine messages can be folded as well
+        if not (message.urgent or message.low_priority):
+            waiting.setdefault(message.phone, []).append(message)
+
+    budget = settings.SMS_DAILY_BUDGET_PER_PHONE
+    to_send, changed, merged = [], [], []
+    for message in batch:
+        if message.status == Message.Status.MERGED:
+            continue  # folded into an earlier message of this batch
+        changed.append(message)
+        if message.phone in opted_out and message.template != "opt_out_confirmed":
+            message.status, message.reason = Message.Status.SUPPRESSED, "opted_out"
+            continue
+        day = days[message.phone]
+        allowed = message.urgent or _allowed_today(
+            message, day, education_today.get(message.phone, 0)
+        )
+        if not allowed:
+            message.status, message.not_before = Message.Status.PENDING, _next_budget_day(now)
+            continue
+        if day.sent >= budget:
+            logger.warning(
+                "urgent message %s exceeds the daily budget of %s", message.pk, message.phone
             )
-            .exclude(pk=message.pk)
-            .order_by("created_at")
+        text = _render(message)
+        template_id, params = TEMPLATES[message.template].provider_id, message.params
+        # Fold whatever else is due for this number into this message (two infants of one
+        # mother, a reminder and a result): one text, one unit of the budget. An article (low
+        # priority) always goes alone: never folded into a clinical text, which says one
+        # thing, nor carrying one (SMS_EDUCATION_PER_DAY counts what it sends).
+        others = []
+        if not message.low_priority:
+            others = [o for o in waiting.pop(message.phone, []) if o is not message]
+        if others:
+            text = "\n".join([text] + [_render(o) for o in others])
+            template_id, params = TEMPLATES["combined"].provider_id, {"parts": text}
+            for other in others:
+                other.status, other.merged_into = Message.Status.MERGED, message
+            merged.extend(others)
+        day.sent += 1
+        if message.low_priority:
+            education_today[message.phone] = education_today.get(message.phone, 0) + 1
+        to_send.append(
+            (message, Outgoing(str(message.public_id), message.phone, template_id, params, text))
         )
-    if others:
-        texts = [text] + [_render(o) for o in others]
-        text = "\n".join(texts)
-        template_id, params = TEMPLATES["combined"].provider_id, {"parts": text}
-        Message.objects.filter(pk__in=[o.pk for o in others]).update(
-            status=Message.Status.MERGED, merged_into=message
-        )
-    day.sent += 1
-    day.save(update_fields=["sent"])
-    return message, Outgoing(str(message.public_id), message.phone, template_id, params, text)
+    for message in changed + merged:
+        message.updated_at = now
+    Message.objects.bulk_update(
+        changed + merged, ["status", "reason", "not_before", "merged_into", "updated_at"]
+    )
+    PhoneDay.objects.bulk_update(days.values(), ["sent"])
+    return to_send
 
 
-def _allowed_today(message: Message, day: PhoneDay, now: datetime) -> bool:
+def _education_sent_today(phones: set[str], now: datetime) -> dict[str, int]:
+    if not phones:
+        return {}
+    start = _local(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    counts = (
+        Message.objects.filter(phone__in=phones, low_priority=True, sent_at__gte=start)
+        .values("phone")
+        .annotate(sent=Count("pk"))
+    )
+    return {row["phone"]: row["sent"] for row in counts}
+
+
+def _allowed_today(message: Message, day: PhoneDay, education_today: int) -> bool:
     """Whether the number's daily budget lets this non-urgent message go today.
 
     Clinical messages leave SMS_URGENT_RESERVE for an urgent one later in the day. Education
@@ -221,53 +297,74 @@ def _allowed_today(message: Message, day: PhoneDay, now: datetime) -> bool:
         return day.sent < allowed
     if day.sent >= allowed - settings.SMS_EDUCATION_HEADROOM:
         return False
-    start = _local(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    education_today = Message.objects.filter(
-        phone=message.phone, low_priority=True, sent_at__gte=start
-    ).count()
     return education_today < settings.SMS_EDUCATION_PER_DAY
 
 
-def message_send(message_id: int) -> str | None:
-    """Send one outbox message at most once. Returns the outcome, None if not this worker's."""
-    now = timezone.now()
-    claimed = Message.objects.filter(
-        pk=message_id, status=Message.Status.PENDING, not_before__lte=now
-    ).update(status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+def messages_send(message_ids: Sequence[int]) -> dict[int, str | None]:
+    """Send these outbox messages, each at most once, in as few gateway calls as the gateway
+    allows (one for a batch, when it has a batch API; each message keeps its own idempotency
+    key and outcome). Returns each id's outcome: None when it was not this worker's to send
+    (another claimed it, or it is not due) or went nowhere by rule (suppressed, merged,
+    deferred by the budget)."""
+    outcomes: dict[int, str | None] = dict.fromkeys(message_ids)
+    claimed = _claim(message_ids, timezone.now())
     if not claimed:
-        return None
-    prepared = _prepare(message_id)
-    if prepared is None:
-        return None
-    message, outgoing = prepared
-    result = gateway().send(outgoing)  # outside any transaction
-    return _record(message, result)
+        return outcomes
+    prepared = _prepare(claimed)
+    if prepared:
+        results = gateway().send_batch([outgoing for _, outgoing in prepared])  # no transaction
+        outcomes.update(_record([message for message, _ in prepared], results))
+    return outcomes
 
 
-def _record(message: Message, result) -> str:
-    message.refresh_from_db()
-    if result.outcome == SENT:
-        message.status, message.sent_at = Message.Status.SENT, timezone.now()
-        message.provider_message_id = result.provider_message_id
-    elif result.outcome == RETRY and message.attempts < settings.SMS_MAX_ATTEMPTS:
-        # Back to the queue; the task retries with backoff (the key makes a repeat harmless).
-        message.status = Message.Status.PENDING
-    elif result.outcome in (RETRY, UNKNOWN):
-        message.status, message.reason = Message.Status.UNKNOWN, "gave_up_retrying"
-    else:  # FAILED
-        message.status, message.reason = Message.Status.FAILED, "rejected"
-    message.last_error = result.error
-    if message.status != Message.Status.PENDING and message.template in SECRET_TEMPLATES:
-        message.params = {name: "••••••" for name in message.params}  # a code is not kept
-    message.save()
-    if message.status != Message.Status.PENDING:
-        message.merged.update(sent_at=message.sent_at)
-    return {
-        Message.Status.PENDING: RETRY,
-        Message.Status.SENT: SENT,
-        Message.Status.UNKNOWN: UNKNOWN,
-        Message.Status.FAILED: FAILED,
-    }[message.status]
+def message_send(message_id: int) -> str | None:
+    """Send one outbox message at most once (see `messages_send`)."""
+    return messages_send([message_id])[message_id]
+
+
+def _record(messages: list[Message], results: list) -> dict[int, str]:
+    """Each message's outcome, all written in one transaction."""
+    now = timezone.now()
+    outcomes = {}
+    with transaction.atomic():
+        for message, result in zip(messages, results, strict=True):
+            if result.outcome == SENT:
+                message.status, message.sent_at = Message.Status.SENT, now
+                message.provider_message_id = result.provider_message_id
+            elif result.outcome == RETRY and message.attempts < settings.SMS_MAX_ATTEMPTS:
+                # Back to the queue; the task retries with backoff (the key makes a repeat
+                # harmless).
+                message.status = Message.Status.PENDING
+            elif result.outcome in (RETRY, UNKNOWN):
+                message.status, message.reason = Message.Status.UNKNOWN, "gave_up_retrying"
+            else:  # FAILED
+                message.status, message.reason = Message.Status.FAILED, "rejected"
+            message.last_error = result.error
+            if message.status != Message.Status.PENDING and message.template in SECRET_TEMPLATES:
+                message.params = {name: "••••••" for name in message.params}  # a code is not kept
+            message.updated_at = now
+            outcomes[message.pk] = {
+                Message.Status.PENDING: RETRY,
+                Message.Status.SENT: SENT,
+                Message.Status.UNKNOWN: UNKNOWN,
+                Message.Status.FAILED: FAILED,
+            }[message.status]
+        Message.objects.bulk_update(
+            messages,
+            [
+                "status",
+                "sent_at",
+                "provider_message_id",
+                "reason",
+                "last_error",
+                "params",
+                "updated_at",
+            ],
+        )
+        # What was folded into a message went when it went.
+        sent = [m.pk for m in messages if m.status == Message.Status.SENT]
+        Message.objects.filter(merged_into__in=sent).update(sent_at=now)
+    return outcomes
 
 
 def messages_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:
@@ -286,10 +383,11 @@ def messages_sweep(*, now: datetime | None = None, batch: int = 1000) -> int:
         .order_by("-urgent", "low_priority", "not_before")
         .values_list("pk", flat=True)[:batch]
     )
-    from neocare.messaging.tasks import message_send_task
+    from neocare.messaging.tasks import messages_send_task
 
-    for pk in due:
-        message_send_task.delay(pk)
+    size = settings.SMS_SEND_BATCH_SIZE
+    for start in range(0, len(due), size):
+        messages_send_task.delay(due[start : start + size])
     return len(due)
 
 

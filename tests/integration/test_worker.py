@@ -18,9 +18,10 @@ from django.utils import timezone
 from neocare.alerts.models import Alert
 from neocare.celery import app as celery_app
 from neocare.messaging.models import Message
-from neocare.messaging.services import message_enqueue, messages_sweep
+from neocare.messaging.services import Draft, message_enqueue, messages_enqueue, messages_sweep
 from neocare.photos.models import Photo
 from tests.conftest import reset_celery_connections
+from tests.factories import guardian
 from tests.fake_sms_gateway import FakeGateway
 from tests.helpers import make_term_infant_born_50h_ago
 from tests.photos.test_analysis import synthetic, upload
@@ -92,6 +93,7 @@ def workers(trained_risk_model, trained_photo_estimator, monkeypatch, gateway, s
         "CELERY_BROKER_URL": BROKER,
         "SMS_GATEWAY": "http",
         "SMS_GATEWAY_URL": gateway.url,
+        "SMS_GATEWAY_BATCH_URL": gateway.batch_url,
         "SMS_GATEWAY_TIMEOUT_SECONDS": "10",
         "SMS_QUIET_START_HOUR": "0",
         "SMS_QUIET_END_HOUR": "0",
@@ -181,6 +183,30 @@ def test_a_worker_killed_while_sending_is_replaced_and_the_text_goes_once(
     assert wait_for(lambda: Message.objects.get(pk=message.pk).status == "sent")
     assert len(gateway.requests) == 2  # the same key, sent again…
     assert len(gateway.delivered) == 1  # …and the text went once
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_wave_of_messages_goes_in_batches_each_once_through_a_real_worker(
+    world, workers, gateway, settings
+):
+    settings.SMS_QUIET_HOURS = (0, 0)  # as the workers
+    workers.start()
+    parents = [guardian() for _ in range(150)]
+    with transaction.atomic():  # published on commit: two tasks, of 100 and 50 messages
+        written = messages_enqueue(
+            [
+                Draft(recipient=p, template="reminder", params={"infant": "宝宝", "due": "now"})
+                for p in parents
+            ]
+        )
+
+    assert wait_for(lambda: Message.objects.filter(status="sent").count() == 150)
+    assert sorted(gateway.batches) == [50, 100]  # two HTTP calls in all
+    assert set(gateway.delivered) == {str(m.public_id) for m in written}
+    assert {gateway.delivered[str(m.public_id)]["to"] for m in written} == {
+        str(p.phone_number) for p in parents
+    }
 
 
 @pytest.mark.postgresql

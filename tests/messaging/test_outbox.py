@@ -31,6 +31,7 @@ def gateway(settings):
     with FakeGateway() as fake:
         settings.SMS_GATEWAY = "http"
         settings.SMS_GATEWAY_URL = fake.url
+        settings.SMS_GATEWAY_BATCH_URL = fake.batch_url
         settings.SMS_GATEWAY_TIMEOUT_SECONDS = 0.3
         settings.SMS_QUIET_HOURS = (0, 0)  # no quiet hours unless a test sets them
         yield fake
@@ -180,7 +181,7 @@ def _crash_after_sending(message):
     """What a worker killed right after the gateway call leaves behind."""
     now = timezone.now()
     Message.objects.filter(pk=message.pk).update(status="sending", claimed_at=now)
-    _, outgoing = services._prepare(message.pk)
+    [(_, outgoing)] = services._prepare([message.pk])
     services.gateway().send(outgoing)
 
 

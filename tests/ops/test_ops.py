@@ -102,11 +102,11 @@ def test_a_request_id_is_returned_logged_and_carried_into_its_tasks(world, clien
         with caplog.at_level(logging.INFO):
             response = post_reading(client, world.ours, value="16.0", key="request-id-1")
         # The outbox publishes on commit; in a test transaction, run the callbacks by hand.
-        from neocare.messaging.tasks import message_send_task
+        from neocare.messaging.tasks import messages_send_task
 
         token = REQUEST_ID.set(response["X-Request-ID"])
         try:
-            message_send_task.apply_async(args=[0])
+            messages_send_task.apply_async(args=[[0]])
         finally:
             REQUEST_ID.reset(token)
     finally:
