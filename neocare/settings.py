@@ -300,6 +300,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "neocare.questions.tasks.questions_escalate_task",
         "schedule": 300.0,
     },
+    # The regional dashboard's daily roll-ups: the days touched since the last run, recomputed.
+    "rollups-refresh": {"task": "neocare.console.tasks.rollups_refresh_task", "schedule": 60.0},
     # Expired API tokens (a presented one is refused and deleted at once; see network.auth).
     "tokens-clear-expired": {
         "task": "neocare.network.tasks.tokens_clear_expired_task",
@@ -351,6 +353,10 @@ CLOCK_SKEW_TOLERANCE_MINUTES = env.int("CLOCK_SKEW_TOLERANCE_MINUTES", default=5
 READING_MAX_MG_DL = 40
 # Jaundice readings are accepted for the neonatal period only.
 READING_MAX_AGE_DAYS = 28
+# The dashboard's roll-ups recompute the days of rows written since their last run, less this
+# margin: a transaction that commits later than this after its rows were written would be
+# missed until `manage.py rollups_rebuild` (neocare/console/rollups.py).
+ROLLUP_LOOKBACK_MINUTES = env.int("ROLLUP_LOOKBACK_MINUTES", default=10)
 # Gestational age accepted at registration, completed weeks (inclusive).
 GESTATIONAL_AGE_MIN_WEEKS = 22
 GESTATIONAL_AGE_MAX_WEEKS = 44

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from neocare.alerts.models import ACTIVE as ACTIVE_ALERTS
 from neocare.alerts.models import Alert, Referral
-from neocare.infants.models import ActionLevel, Assessment, Infant, Reading
+from neocare.infants.models import ActionLevel, Infant, Reading
 from neocare.messaging.models import Reminder
 from neocare.network.models import District, Facility
 
@@ -183,32 +183,66 @@ def _grouped(queryset, key: str, *extra: str, count=None) -> dict:
     }
 
 
-def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Table]:
-    districts = list(District.objects.filter(region=region).order_by("name"))
-    ids = [d.pk for d in districts]
+@dataclass
+class Counts:
+    """The regional dashboard's counts of infants and readings in a period, by district id:
+    {(district,): n}, and readings by local day."""
+
+    enrolled: dict
+    readings: dict
+    monitored: dict
+    reached: dict
+    readings_per_day: dict
+
+
+def counts_raw(region, start: datetime, end: datetime) -> Counts:
+    """The definition, over the raw rows (millions at national scale). The page reads the same
+    from the daily roll-ups (`rollups.counts`); tests hold the two equal."""
+    from neocare.console.rollups import reached_assessments
+
     in_region = Q(registered_centre__district__region=region)
     by_infant = Q(infant__registered_centre__district__region=region)
     district_of_infant = "infant__registered_centre__district"
-
-    enrolled = _grouped(
-        Infant.objects.filter(in_region, created_at__gte=start, created_at__lt=end),
-        "registered_centre__district",
-    )
     readings = Reading.objects.filter(by_infant, measured_at__gte=start, measured_at__lt=end)
-    reading_counts = _grouped(readings, district_of_infant)
     infants = Count("infant", distinct=True)
-    monitored = _grouped(readings, district_of_infant, count=infants)
-    reached = _grouped(
-        Assessment.objects.filter(
-            by_infant,
-            basis_at__gte=start,
-            basis_at__lt=end,
-            reading__isnull=False,
-            result__gap_mg_dl__lte=0,
+    return Counts(
+        enrolled=_grouped(
+            Infant.objects.filter(in_region, created_at__gte=start, created_at__lt=end),
+            "registered_centre__district",
         ),
-        district_of_infant,
-        count=infants,
+        readings=_grouped(readings, district_of_infant),
+        monitored=_grouped(readings, district_of_infant, count=infants),
+        reached=_grouped(
+            reached_assessments().filter(by_infant, basis_at__gte=start, basis_at__lt=end),
+            district_of_infant,
+            count=infants,
+        ),
+        readings_per_day={
+            row["day"]: row["n"]
+            for row in readings.annotate(
+                day=TruncDate("measured_at", tzinfo=timezone.get_current_timezone())
+            )
+            .values("day")
+            .annotate(n=Count("id"))
+        },
     )
+
+
+def regional_dashboard(
+    region, start: datetime, end: datetime, counts: Counts | None = None
+) -> dict[str, Table]:
+    """The published tables of a period of whole local days; the counts of infants and
+    readings come from the daily roll-ups unless given."""
+    from neocare.console import rollups
+
+    districts = list(District.objects.filter(region=region).order_by("name"))
+    ids = [d.pk for d in districts]
+    by_infant = Q(infant__registered_centre__district__region=region)
+    district_of_infant = "infant__registered_centre__district"
+
+    counts = counts or rollups.counts(region, start, end)
+    enrolled, reading_counts = counts.enrolled, counts.readings
+    monitored, reached = counts.monitored, counts.reached
     alerts = Alert.objects.filter(
         centre__district__region=region, opened_at__gte=start, opened_at__lt=end
     )
@@ -296,12 +330,7 @@ def regional_dashboard(region, start: datetime, end: datetime) -> dict[str, Tabl
     ]
 
     per_day = Table("readings_per_day", ["date", "readings"])
-    for row in (
-        readings.annotate(day=TruncDate("measured_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
-        .annotate(n=Count("id"))
-        .order_by("day")
-    ):
-        per_day.rows.append([row["day"], _suppress_count(row["n"])])
+    for day, n in sorted(counts.readings_per_day.items()):
+        per_day.rows.append([day, _suppress_count(n)])
     per_day.total = [region_total, _suppress_count(sum(reading_counts.values()))]
     return {t.name: t for t in (activity, alerts_table, referrals_table, per_day)}

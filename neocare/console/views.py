@@ -32,7 +32,7 @@ from neocare.alerts import services as alert_services
 from neocare.alerts.models import ACTIVE, Alert, Referral
 from neocare.alerts.selectors import alerts_visible_to, referrals_visible_to
 from neocare.audit.services import audit_list, audit_view
-from neocare.console import selectors, stats
+from neocare.console import rollups, selectors, stats
 from neocare.console.chart import bilirubin_svg, dashboard_charts
 from neocare.console.units import preferred_unit
 from neocare.infants.assessments import assessment_latest
@@ -500,6 +500,7 @@ def region(request):
             "charts": dashboard_charts(tables),
             "query": request.GET.urlencode(),
             "limit": stats.SMALL_CELL_LIMIT,
+            "counted_at": rollups.counted_at(),
         },
     )
 

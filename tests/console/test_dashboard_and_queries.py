@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from neocare.alerts.models import Alert, Referral
 from neocare.alerts.services import referral_create, referral_update
+from neocare.console import rollups
 from neocare.console.stats import SUPPRESSED
 from tests.factories import InfantFactory, UserFactory
 from tests.helpers import browser_for, make_term_infant_born_50h_ago, post_reading
@@ -34,6 +35,7 @@ def dangerous_infants(world, client_for, centre, count: int, prefix: str) -> lis
 def test_small_counts_are_suppressed_and_totals_agree(world, client_for):
     dangerous_infants(world, client_for, world.centre_a1, 6, "Alpha")
     dangerous_infants(world, client_for, world.centre_b1, 2, "Bravo")
+    rollups.refresh()  # as the beat task does every minute
     admin = browser_for(world.personas["health_admin"])
 
     page = admin.get(reverse("console:region"))
@@ -72,6 +74,7 @@ def test_referral_outcomes_are_counted_by_district(world, client_for):
             phototherapy_started_at=timezone.now() - timedelta(hours=1),
         )
 
+    rollups.refresh()
     tables = (
         browser_for(world.personas["health_admin"]).get(reverse("console:region")).context["tables"]
     )
@@ -107,9 +110,11 @@ def test_list_pages_make_no_query_per_row(world, client_for, role, url_name):
 
     client = browser_for(world.personas[role])
     grow("first")
+    rollups.refresh()
     few = queries(client, reverse(url_name))
     for k in range(9):
         grow(f"more{k}")
+    rollups.refresh()
     many = queries(client, reverse(url_name))
 
     assert many == few, f"{url_name}: {few} queries with 3 rows, {many} with 30"

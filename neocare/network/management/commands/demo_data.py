@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from neocare.console import rollups
 from neocare.infants import services
 from neocare.infants.models import Channel, Infant, Reading
 from neocare.network.models import Catchment, District, Facility, Region, User
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             accounts = self._network_and_accounts(rng)
             counts = self._infants(rng, now, infants, accounts)
             published = self._articles(accounts["paediatrician"])
+        rollups.refresh()  # the regional dashboard shows the demo city at once
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city loaded: {len(DISTRICTS)} districts, "
