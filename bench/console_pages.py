@@ -47,6 +47,8 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from neocare.alerts.models import Alert, Referral  # noqa: E402
+from neocare.console import rollups  # noqa: E402
+from neocare.console.stats import counts_raw  # noqa: E402
 from neocare.infants.models import Assessment, Infant, Reading  # noqa: E402
 from neocare.messaging.models import Reminder  # noqa: E402
 from neocare.network.models import District, Facility, Region, User  # noqa: E402
@@ -225,6 +227,28 @@ def measure() -> dict:
     return figures
 
 
+def counts_side_by_side(size: int) -> None:
+    """The dashboard's counts of 30 days from the raw rows and from the roll-ups, alternating."""
+    end = timezone.now()
+    start = end - timedelta(days=30)
+    start, end = (
+        rollups.day_bounds(rollups.local_day(start))[0],
+        rollups.day_bounds(rollups.local_day(end))[1],
+    )
+    samples = {"raw": [], "roll-ups": []}
+    for _ in range(RUNS):
+        for name, count in (("raw", counts_raw), ("roll-ups", rollups.counts)):
+            began = time.perf_counter()
+            figures = count(region, start, end)
+            samples[name].append(time.perf_counter() - began)
+        assert figures == counts_raw(region, start, end)
+    raw, rolled = (statistics.median(samples[k]) * 1000 for k in ("raw", "roll-ups"))
+    print(
+        f"dashboard counts, 30 days, {size:,} infants: raw {raw:.1f} ms, roll-ups {rolled:.1f} ms "
+        f"(median of {RUNS}, alternating; equal)"
+    )
+
+
 def main():
     results = []
     done = 0
@@ -235,7 +259,11 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"{size:,} infants loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        started = time.perf_counter()
+        days = rollups.rebuild()
+        print(f"roll-ups rebuilt ({days} days) in {time.perf_counter() - started:.1f} s")
         results.append(measure())
+        counts_side_by_side(size)
     print(
         f"\n{'page':34s}"
         + "".join(f"{f'{s:,} infants: median / max ms (queries)':>44s}" for s in SIZES)
@@ -246,7 +274,8 @@ def main():
             for r in results
         )
         print(f"{label:34s}{cells}")
-    record_page_against_baseline()
+    if BASELINE_REF:  # BENCH_BASELINE_REF= (empty) skips it
+        record_page_against_baseline()
 
 
 # Issue #14: the record page (summary, grouped timeline, chart in µmol/L) must stay within 1.2×

@@ -220,10 +220,20 @@ def _basis(reading, observation, photo, phototherapy) -> datetime:
     return phototherapy.stopped_at or phototherapy.started_at
 
 
-def _judge_plausibility(infant: Infant, reading: Reading, policy: Policy) -> None:
-    """Keep the engine's plausibility verdict on a reading, judged against what came before it."""
-    before = infant.readings.filter(measured_at__lt=reading.measured_at).exclude(pk=reading.pk)
-    earlier = [reading_facts(infant, r) for r in before.order_by("-measured_at")[:HISTORY_READINGS]]
+def _judge_plausibility(infant: Infant, reading: Reading, policy: Policy, recent: list) -> None:
+    """Keep the engine's plausibility verdict on a reading, judged against what came before it.
+
+    `recent` is the newest HISTORY_READINGS + 1 readings up to the moment assessed, newest
+    first: they hold the HISTORY_READINGS before this one unless it is a late entry with many
+    readings after it, which are then read again."""
+    before = [r for r in recent if r.measured_at < reading.measured_at and r.pk != reading.pk]
+    if len(recent) > HISTORY_READINGS and len(before) < HISTORY_READINGS:
+        before = list(
+            infant.readings.filter(measured_at__lt=reading.measured_at)
+            .exclude(pk=reading.pk)
+            .order_by("-measured_at", "-id")[:HISTORY_READINGS]
+        )
+    earlier = [reading_facts(infant, r) for r in before[:HISTORY_READINGS]]
     verdict = plausibility(reading_facts(infant, reading), earlier, policy) or ""
     if verdict != reading.needs_confirmation:
         reading.needs_confirmation = verdict
@@ -253,11 +263,16 @@ def _assessment_store(
     # A reading is what prompted the moment assessed only when it is that moment's newest.
     prompted_by_reading = reading is not None and basis_at == own_at
     policy = clinical_policy()
-    if reading is not None:
-        _judge_plausibility(infant, reading, policy)
     # The engine needs only recent readings; a bounded window keeps one POST cheap however
-    # long the history grows.
-    recent = infant.readings.filter(measured_at__lte=basis_at).order_by("-measured_at", "-id")
+    # long the history grows. One more than it shows, for the plausibility judgement.
+    recent = list(
+        infant.readings.filter(measured_at__lte=basis_at).order_by("-measured_at", "-id")[
+            : HISTORY_READINGS + 1
+        ]
+    )
+    if reading is not None:
+        _judge_plausibility(infant, reading, policy, recent)
+        recent = [reading if r.pk == reading.pk else r for r in recent]  # with its verdict
     readings = list(reversed(recent[:HISTORY_READINGS]))
     newest = reading if prompted_by_reading else (readings[-1] if readings else None)
     previous = [reading_facts(infant, r) for r in readings if newest is None or r.pk != newest.pk]

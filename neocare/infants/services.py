@@ -133,21 +133,29 @@ def _record_once(
 ) -> Recorded[T]:
     """Create a reading or observation once per (entered_by, idempotency_key).
 
-    The unique constraint on that pair is what makes duplicates impossible: the lookup first
-    only spares the common retry an insert; a raced copy lands in the IntegrityError branch and
-    also gets the original. The record and its audit row commit together (a savepoint when the
-    caller already holds a transaction). A resend must match what the client `sent`; the
-    `derived` fields (canonical value, channel) may differ between the copies.
+    The unique constraint on that pair is what makes duplicates impossible: a new record (the
+    common case) is inserted without a lookup first; a resend or a raced copy lands in the
+    IntegrityError branch and gets the original. A resend that the rules would now refuse
+    (consent withdrawn since) still gets its original. The record and its audit row commit
+    together (a savepoint when the caller already holds a transaction). A resend must match
+    what the client `sent`; the `derived` fields (canonical value, channel) may differ between
+    the copies.
     """
     same = {"infant_id": infant.id, **sent}
-    original = original_or_conflict(
-        model, entered_by=entered_by, idempotency_key=idempotency_key, same=same
-    )
-    if original is not None:
-        return Recorded(original, created=False)
 
-    check_may_record_for(infant, entered_by)
-    check_within_neonatal_period(infant, time_field, sent[time_field])
+    def original() -> T | None:
+        return original_or_conflict(
+            model, entered_by=entered_by, idempotency_key=idempotency_key, same=same
+        )
+
+    try:
+        check_may_record_for(infant, entered_by)
+        check_within_neonatal_period(infant, time_field, sent[time_field])
+    except (PermissionDenied, ValidationError):
+        stored = original()
+        if stored is None:
+            raise
+        return Recorded(stored, created=False)
     try:
         with transaction.atomic():
             record = model.objects.create(
@@ -173,12 +181,10 @@ def _record_once(
                 object_id=record.public_id,
             )
     except IntegrityError:
-        original = original_or_conflict(
-            model, entered_by=entered_by, idempotency_key=idempotency_key, same=same
-        )
-        if original is None:  # the constraint that fired was not the idempotency one
+        stored = original()
+        if stored is None:  # the constraint that fired was not the idempotency one
             raise
-        return Recorded(original, created=False)
+        return Recorded(stored, created=False)
     return Recorded(record, created=True)
 
 

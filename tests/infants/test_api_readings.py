@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from neocare.audit.models import AuditEvent
 from neocare.infants.models import Reading
+from neocare.infants.services import consent_withdraw
 from tests.factories import InfantFactory, link
 
 
@@ -280,6 +281,22 @@ class TestIdempotency:
             ]
         }
         assert Reading.objects.get().value_umol_l == 200
+
+    def test_a_resend_after_consent_was_withdrawn_still_gets_its_original(
+        self, world, parent_and_infant
+    ):
+        # The phone sent it while consent held and lost the answer; it resends later.
+        client, infant = parent_and_infant
+        body = {**GOOD, "measured_at": minutes_ago(20)}
+        first = post(client, infant, **body)
+        consent_withdraw(infant=infant, guardian=world.personas["guardian"])
+
+        again = post(client, infant, **body)
+        new = post(client, infant, **{**body, "idempotency_key": "key-after-0001"})
+
+        assert (first.status_code, again.status_code, new.status_code) == (201, 200, 403)
+        assert again.json() == first.json()
+        assert Reading.objects.count() == 1
 
     def test_two_users_may_use_the_same_key(self, world, parent_and_infant, client_for):
         client, infant = parent_and_infant
