@@ -232,7 +232,8 @@ def regional_dashboard(
     region, start: datetime, end: datetime, counts: Counts | None = None
 ) -> dict[str, Table]:
     """The published tables of a period of whole local days; the counts of infants and
-    readings come from the daily roll-ups unless given."""
+    readings come from the daily roll-ups unless given (from the raw rows until the roll-ups'
+    first run: slower, never incomplete)."""
     from neocare.console import rollups
 
     districts = list(District.objects.filter(region=region).order_by("name"))
@@ -240,7 +241,9 @@ def regional_dashboard(
     by_infant = Q(infant__registered_centre__district__region=region)
     district_of_infant = "infant__registered_centre__district"
 
-    counts = counts or rollups.counts(region, start, end)
+    if counts is None:
+        rolled_up = rollups.counted_at() is not None
+        counts = (rollups.counts if rolled_up else counts_raw)(region, start, end)
     enrolled, reading_counts = counts.enrolled, counts.readings
     monitored, reached = counts.monitored, counts.reached
     alerts = Alert.objects.filter(

@@ -268,8 +268,6 @@ ZH_HANS = {
     "Infants and readings counted at %(at)s (every minute); alerts and referrals as of now.": (
         "婴儿与读数统计于 %(at)s（每分钟更新）；预警和转诊为当前数字。"
     ),
-    "Infants and readings are being counted for the first time: their figures are not complete "
-    "yet.": "正在首次统计婴儿与读数：这些数字尚不完整。",
     "Show": "显示",
     'No names or phone numbers. Counts from 1 to 4 show as "&lt;5"; "—" marks a figure withheld so that a small count cannot be worked out from a total, or a share or time based on fewer than 5.': "不显示姓名和电话。1 至 4 的计数显示为“&lt;5”；“—”表示为防止从合计推算出小数字而隐去的数字，或基于少于 5 例的比例或时间。",
     "Infants and readings": "婴儿与读数",

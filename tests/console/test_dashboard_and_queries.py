@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from neocare.alerts.models import Alert, Referral
 from neocare.alerts.services import referral_create, referral_update
-from neocare.console import rollups
+from neocare.console import rollups, stats
 from neocare.console.stats import SUPPRESSED
 from tests.factories import InfantFactory, UserFactory
 from tests.helpers import browser_for, make_term_infant_born_50h_ago, post_reading
@@ -141,3 +141,32 @@ def test_the_record_makes_no_query_per_event(world, client_for):
     many = queries(client, url)
 
     assert many == few, f"the record: {few} queries with 3 readings, {many} with 30"
+
+
+def test_dashboard_charts_are_drawn_once_per_set_of_numbers_and_language(
+    world, client_for, monkeypatch
+):
+    from django.utils import translation
+
+    from neocare.console import chart
+
+    dangerous_infants(world, client_for, world.centre_a1, 6, "Chart")
+    rollups.refresh()
+    region = world.centre_a1.district.region
+    end = timezone.now() + timedelta(days=1)
+    tables = stats.regional_dashboard(region, end - timedelta(days=30), end)
+    drawn, draw = [], chart._draw
+    monkeypatch.setattr(chart, "_draw", lambda tables: drawn.append(1) or draw(tables))
+
+    with translation.override("zh-hans"):
+        first = chart.dashboard_charts(tables)
+        again = chart.dashboard_charts(tables)
+    with translation.override("en"):
+        english = chart.dashboard_charts(tables)
+    tables["readings_per_day"].rows.append([timezone.localdate() + timedelta(days=1), 9])
+    with translation.override("zh-hans"):
+        changed = chart.dashboard_charts(tables)
+
+    assert len(drawn) == 3  # Chinese, English, and the changed numbers: never a stale chart
+    assert first == again and first != english
+    assert changed["readings_per_day"] != first["readings_per_day"]

@@ -110,3 +110,19 @@ def test_refresh_recomputes_only_the_days_touched(world, settings):
     record(infant, parent, hours_after_birth=40, value=150, key="touch-1")
     assert rollups.refresh() == 1
     assert rollups.rebuild() >= 1
+
+
+def test_before_the_first_roll_up_the_dashboard_counts_the_raw_rows(world):
+    parent = guardian()
+    infant = InfantFactory(registered_centre=world.centre_a1)
+    link(infant, parent)
+    record(infant, parent, hours_after_birth=40, value=150, key="first-1")
+    region = world.centre_a1.district.region
+    start, end = period(29, 0)
+
+    assert rollups.counted_at() is None
+    before = regional_dashboard(region, start, end)
+    rollups.refresh()
+
+    assert before["activity"].total[2] == "<5"  # the one reading, not 0
+    assert before == regional_dashboard(region, start, end)
