@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench screenshots scenarios clean
+.PHONY: run test lint bench scale screenshots scenarios clean
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here), with
 # its translations (chromium-l10n) so that its own controls speak Chinese on the parents' pages.
@@ -82,12 +82,22 @@ lint: $(INSTALLED)
 	DJANGO_SECRET_KEY=lint $(BIN)/python manage.py spectacular --validate --fail-on-warn \
 		--file /dev/null
 
+# Every speed figure of docs/benchmarks.md, one after the other (about 20 minutes; PostgreSQL
+# and Redis on 127.0.0.1). The console pages run at 1,000 and 100,000 infants; the record page
+# against its issue #14 baseline only when BENCH_BASELINE_REF names it.
 bench: $(INSTALLED)
 	$(BIN)/python bench/risk_model_speed.py
 	$(BIN)/python bench/readings_throughput.py
+	$(BIN)/python bench/reading_profile.py
 	$(BIN)/python bench/alerts_pipeline.py
+	BENCH_BASELINE_REF=$${BENCH_BASELINE_REF:-} $(BIN)/python bench/console_pages.py
 	$(BIN)/python bench/photo_analysis.py
 	$(BIN)/python bench/parents_pages.py
+
+# Issue #18's scale test: 1,000,000 infants and 10,000,000 readings loaded into PostgreSQL, the
+# hot paths measured beside 100,000 (see docs/scaling.md).
+scale: $(INSTALLED)
+	$(BIN)/python bench/scale_test.py
 
 clean:
 	rm -rf $(VENV) var node_modules
