@@ -3,7 +3,8 @@
     .venv/bin/python bench/assessment_speed.py
 
 Side by side in one run: a bare threshold lookup, an assessment of a lone reading, and an
-assessment with a realistic history (6 earlier readings, 4 observations).
+assessment with a realistic history (6 earlier readings, 4 observations), also with the
+`to_dict()` the service stores.
 """
 
 import random
@@ -62,6 +63,10 @@ def main():
     measure(
         "assess() with 6 readings + 4 observations",
         lambda: assess(infant, reading(), history, observations),
+    )
+    measure(
+        "  … and its to_dict(), as stored",
+        lambda: assess(infant, reading(), history, observations).to_dict(),
     )
 
 

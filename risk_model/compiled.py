@@ -35,13 +35,15 @@ class CompiledTrees:
         shift = np.repeat(offsets, [len(t.nodes) for t in trees])
         leaf = nodes["is_leaf"].astype(bool)
         here = np.arange(len(nodes))
-        # A leaf points to itself both ways, so a walk of fixed length ends on it.
+        # A leaf points to itself both ways, so a walk of fixed length ends on it. Flat, for
+        # one-dimensional lookups: node k's left child at 2k, its right child at 2k + 1.
         self.children = np.column_stack(
             [
                 np.where(leaf, here, nodes["left"].astype(np.intp) + shift),
                 np.where(leaf, here, nodes["right"].astype(np.intp) + shift),
             ]
-        )
+        ).ravel()
+        self.leaf = leaf
         self.feature = np.where(leaf, 0, nodes["feature_idx"]).astype(np.intp)
         self.threshold = nodes["num_threshold"].astype(float)
         self.missing_right = ~nodes["missing_go_to_left"].astype(bool)
@@ -52,18 +54,25 @@ class CompiledTrees:
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=float)
-        rows = np.arange(len(X))[:, None]
-        node = np.broadcast_to(self.roots, (len(X), len(self.roots))).copy()
+        n_rows, n_features = X.shape
+        # Feature j of row r is flat[r * n_features + j]: a 1-D lookup per step, which costs
+        # much less than indexing rows and columns together.
+        flat = X.ravel()
+        row_start = (np.arange(n_rows) * n_features)[:, None]
+        node = np.repeat(self.roots[None, :], n_rows, axis=0)
         for _ in range(self.depth):
-            x = X[rows, self.feature[node]]
+            # Done when every walk is on its leaf: most end before the deepest tree's depth.
+            if self.leaf[node].all():
+                break
+            x = flat[row_start + self.feature[node]]
             # Left at or below the threshold; a missing value where the tree learnt to send it.
             right = (x > self.threshold[node]) | (np.isnan(x) & self.missing_right[node])
-            node = self.children[node, right.astype(np.intp)]
+            node = self.children[2 * node + right]
         # A running sum down a (trees + 1, rows) array: the baseline, then one tree after
         # another, as scikit-learn adds them (np.sum's pairwise order would differ in the last
         # bit).
         values = np.vstack([np.full(len(X), self.baseline), self.value[node].T])
-        return np.cumsum(values, axis=0)[-1]
+        return values.cumsum(axis=0)[-1]
 
 
 class CompiledLogistic:

@@ -16,7 +16,7 @@ one set. Every assessment names when to measure next, or the clinician who decid
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 
@@ -34,6 +34,7 @@ from risk_model.tables import (
 )
 from risk_model.units import (
     Unit,
+    as_unit,
     mg_dl_shown,
     threshold_umol_l_shown,
     to_mg_dl,
@@ -107,6 +108,14 @@ class Evidence(IntEnum):
     TSB = 4
 
 
+# The evidence order's kind of each method (a photo is not a reading: PhotoFacts).
+EVIDENCE_OF_METHOD = {
+    Method.TSB: Evidence.TSB,
+    Method.TCB: Evidence.TCB,
+    Method.VISUAL: Evidence.VISUAL,
+}
+
+
 class Feeding(StrEnum):
     EXCLUSIVE_BREASTFEEDING = "exclusive_breastfeeding"
     MIXED = "mixed"
@@ -172,9 +181,11 @@ class ReadingFacts:
 
     @property
     def evidence(self) -> Evidence:
-        return {Method.TSB: Evidence.TSB, Method.TCB: Evidence.TCB}.get(
-            Method(self.method), Evidence.VISUAL
-        )
+        # Keyed by Method, so a plain "tcb" is found too; anything else is refused by Method().
+        try:
+            return EVIDENCE_OF_METHOD[self.method]
+        except (KeyError, TypeError):
+            return EVIDENCE_OF_METHOD[Method(self.method)]
 
     @property
     def is_measurement(self) -> bool:
@@ -267,8 +278,13 @@ class Assessment:
     risk_model: dict | None = None
 
     def to_dict(self) -> dict:
-        """The stable JSON shape (CLI, API, stored history)."""
-        data = asdict(self)
+        """The stable JSON shape (CLI, API, stored history): every field in order, as
+        `dataclasses.asdict` gave it (see `_plain_copy`)."""
+        data = {
+            # The signals are written below (their place in the order kept).
+            f.name: None if f.name == "signals" else _plain_copy(getattr(self, f.name))
+            for f in fields(self)
+        }
         data["action"] = self.action.code
         data["action_level"] = int(self.action)
         data["zone"] = self.zone.value if self.zone else None
@@ -279,6 +295,28 @@ class Assessment:
         window = self.next_measurement_window_hours
         data["next_measurement_window_hours"] = list(window) if window else None
         return data
+
+
+_ATOMS = (str, float, int, bool, type(None))
+
+
+def _plain_copy(value):
+    """What `dataclasses.asdict` makes of a value: dicts, lists and tuples rebuilt all the way
+    down, a dataclass as the dict of its fields. Anything else (strings, numbers, None, enums,
+    Decimals) is kept as it is: asdict's deep copy of those gives the same object or an equal
+    one, at a cost that exceeded the whole assessment's."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain_copy(v) for v in value]
+    if kind is tuple:
+        return tuple(_plain_copy(v) for v in value)
+    if is_dataclass(kind):
+        return {f.name: _plain_copy(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def _plain(detail: dict) -> dict:
@@ -496,7 +534,7 @@ def plausibility(
             if abs(change) > allowed:
                 return "implausible_fall" if change < 0 else "implausible_rise"
     if (
-        Unit(reading.unit) is Unit.UMOL_L
+        as_unit(reading.unit) is Unit.UMOL_L
         and reading.value <= policy.unit_suspect_max_umol_l
         and age >= policy.unit_suspect_from_age_hours
     ):
@@ -651,7 +689,7 @@ def _reading_summary(r: ReadingFacts) -> dict:
         "age_hours": None if r.age_hours is None else round(r.age_hours, 1),
         "value_mg_dl": float(r.shown_mg_dl),
         "value_umol_l": umol_l_shown(r.value, r.unit),
-        "unit_sent": Unit(r.unit).value,
+        "unit_sent": as_unit(r.unit).value,
         "needs_confirmation": r.needs_confirmation,
     }
 
@@ -1086,7 +1124,9 @@ def assess(
         result.trigger = _reading_summary(reading)
     base = _base(infant, m, measurements, th, origin, course, under_treatment, policy)
     if m is not None:
-        _describe_measurement(result, infant, m, th)
+        # Most often the reading assessed is the measurement in force: the same summary.
+        summary = dict(result.trigger) if triggered and m is reading else _reading_summary(m)
+        _describe_measurement(result, infant, m, th, summary)
 
     signals: list[Signal] = []
     if m is not None and m.evidence is Evidence.TCB and basis is not None:
@@ -1138,15 +1178,15 @@ def assess(
 
 
 def _describe_measurement(
-    result: Assessment, infant: InfantFacts, m: ReadingFacts, th: Thresholds
+    result: Assessment, infant: InfantFacts, m: ReadingFacts, th: Thresholds, summary: dict
 ) -> None:
-    summary = _reading_summary(m)
+    """The measurement in force (`summary`: its `_reading_summary`) against the thresholds."""
     result.measurement = summary
     result.value_mg_dl, result.value_umol_l = summary["value_mg_dl"], summary["value_umol_l"]
     if th.applies:
         threshold = mg_dl_shown(th.phototherapy_mg_dl)
         result.gap_mg_dl = float(threshold - m.shown_mg_dl)
-        unit = Unit(m.unit)
+        unit = as_unit(m.unit)
         result.gap_umol_l = threshold_umol_l_shown(threshold, unit) - summary["value_umol_l"]
         result.gap_in_reading_unit = result.gap_mg_dl if unit is Unit.MG_DL else result.gap_umol_l
     if m.age_hours is not None and th.source == "aap2022":

@@ -45,6 +45,11 @@ _INDEX = {name: j for j, name in enumerate(features.FEATURES)}
 _GROUP_COLUMNS = {
     group: [_INDEX[name] for name in names] for group, names in features.GROUPS.items()
 }
+# The drivers' batch: row 0 the reading's own features, row k the same with the columns of the
+# k-th group set to the model's reference (typical low-risk) values.
+_REFERENCE_IN_ROW = np.zeros((1 + len(_GROUP_COLUMNS), len(features.FEATURES)), dtype=bool)
+for _k, _columns in enumerate(_GROUP_COLUMNS.values(), start=1):
+    _REFERENCE_IN_ROW[_k, _columns] = True
 
 
 @dataclass
@@ -146,21 +151,24 @@ def predict(model: TrainedModel, row: features.Row) -> Prediction:
             **common,
         )
     # One batch: the row itself, then the row with each group set to its reference value.
-    batch = np.repeat(x[None, :], 1 + len(_GROUP_COLUMNS), axis=0)
-    for k, columns in enumerate(_GROUP_COLUMNS.values(), start=1):
-        batch[k, columns] = model.reference[columns]
+    batch = np.where(_REFERENCE_IN_ROW, model.reference, x)
     probabilities = model.probability(batch)
     probability = float(probabilities[0])
     effects = probability - probabilities[1:]
     get = {name: x[j] for name, j in _INDEX.items()}
-    values = _driver_values(get)
-    drivers = [
-        {"factor": group, "effect": round(float(effect), 4), "text": R.driver_text(group, values)}
+    named = [
+        (group, effect)
         for group, effect in sorted(
             zip(_GROUP_COLUMNS, effects, strict=True), key=lambda item: -item[1]
         )
         if effect >= DRIVER_MIN_EFFECT and _driver_applies(group, get)
     ][:DRIVERS_SHOWN]
+    # The texts' values only when a driver is named (most readings name none).
+    values = _driver_values(get) if named else None
+    drivers = [
+        {"factor": group, "effect": round(float(effect), 4), "text": R.driver_text(group, values)}
+        for group, effect in named
+    ]
     return Prediction(
         status="scored",
         probability=round(probability, 4),
