@@ -133,6 +133,13 @@ def main() -> None:
     by_kind = collections.Counter(kind(q["sql"]) for q in queries.captured_queries)
     print("by kind:", ", ".join(f"{k} ×{n}" for k, n in by_kind.most_common()))
 
+    started = time.perf_counter()
+    for _ in range(READINGS):
+        post()
+    plain = (time.perf_counter() - started) / READINGS * 1000
+    print(f"\n{READINGS} POSTs in process, no profiler: {plain:.2f} ms each (one core)")
+    print(f"PLAIN_MS={plain:.3f}")
+
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
