@@ -23,8 +23,9 @@ class AuditEvent(models.Model):
     )
     # Copied, not joined: the role at the time of the event, even if the account changes later.
     actor_role = models.CharField(max_length=32)
+    # Not indexed alone: audit_infant_at (infant first) serves every lookup by infant.
     infant = models.ForeignKey(
-        "infants.Infant", on_delete=models.PROTECT, related_name="+", null=True
+        "infants.Infant", on_delete=models.PROTECT, related_name="+", null=True, db_index=False
     )
     action = models.CharField(max_length=32, choices=Action.choices)
     # What was touched, e.g. "reading" and its public id.

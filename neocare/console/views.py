@@ -17,6 +17,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -207,8 +208,10 @@ class TriageFilter(forms.Form):
 @for_roles(*DOCTORS)
 def triage(request):
     form = TriageFilter(request.GET or None)
+    # The centres that have an alert the doctor can see: one EXISTS per centre, which stops at
+    # the first alert (the IN over every alert took 95 ms at 1,000,000 infants).
     centres = Facility.objects.filter(
-        pk__in=alerts_visible_to(request.user).values("centre")
+        Exists(alerts_visible_to(request.user).filter(centre=OuterRef("pk")))
     ).order_by("name")
     form.fields["centre"].queryset = centres
     alerts = alerts_visible_to(request.user)

@@ -245,7 +245,12 @@ class Reading(models.Model):
         MG_DL = Unit.MG_DL.value, "mg/dL"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="readings")
+    # Not indexed alone: reading_infant_time (infant first) serves every lookup by infant, and
+    # reading_unique_client_key (entered_by first) those by author — one B-tree fewer to update
+    # per reading each (the scale test found both 90 MB at 10,000,000 readings).
+    infant = models.ForeignKey(
+        Infant, on_delete=models.PROTECT, related_name="readings", db_index=False
+    )
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     # What the client sent, kept verbatim, and the canonical value every rule uses.
     value_as_sent = models.DecimalField(max_digits=7, decimal_places=2)
@@ -253,7 +258,7 @@ class Reading(models.Model):
     value_umol_l = models.FloatField()
     measured_at = models.DateTimeField(_("measured at"))
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     channel = models.CharField(max_length=16, choices=Channel.choices)
     device_id = models.CharField(_("device identifier"), max_length=64, blank=True)
@@ -373,7 +378,10 @@ class Assessment(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    infant = models.ForeignKey(Infant, on_delete=models.PROTECT, related_name="assessments")
+    # Not indexed alone: assessment_latest (infant first) serves every lookup by infant.
+    infant = models.ForeignKey(
+        Infant, on_delete=models.PROTECT, related_name="assessments", db_index=False
+    )
     reading = models.OneToOneField(
         Reading, on_delete=models.PROTECT, null=True, blank=True, related_name="assessment"
     )
