@@ -7,7 +7,7 @@ another role answers 404, as the API does.
 import csv
 import io
 from base64 import b32encode
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django import forms
@@ -482,12 +482,8 @@ def _period(request) -> tuple[PeriodForm, datetime, datetime]:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     else:
         start, end = today - timedelta(days=29), today
-    zone = timezone.get_current_timezone()
-    return (
-        form,
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
+    # Whole local days, as the roll-ups count them.
+    return form, rollups.day_bounds(start)[0], rollups.day_bounds(end)[1]
 
 
 @for_roles(Role.HEALTH_ADMIN)

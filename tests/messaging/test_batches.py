@@ -9,20 +9,7 @@ from django.utils import timezone
 from neocare.messaging.models import Message, PhoneDay
 from neocare.messaging.services import Draft, messages_enqueue, messages_send
 from tests.factories import guardian
-from tests.fake_sms_gateway import FakeGateway
 from tests.helpers import at_once
-
-
-@pytest.fixture
-def gateway(settings):
-    with FakeGateway() as fake:
-        settings.SMS_GATEWAY = "http"
-        settings.SMS_GATEWAY_URL = fake.url
-        settings.SMS_GATEWAY_BATCH_URL = fake.batch_url
-        settings.SMS_GATEWAY_TIMEOUT_SECONDS = 0.3
-        settings.SMS_QUIET_HOURS = (0, 0)
-        yield fake
-
 
 ARTICLE = {"template": "education", "low_priority": True, "params": {"title": "黄疸", "link": "-"}}
 

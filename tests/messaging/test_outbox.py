@@ -14,7 +14,6 @@ from neocare.messaging.models import Message, PhoneOptOut
 from neocare.messaging.services import message_enqueue, message_send, messages_sweep, quiet_until
 from tests.conftest import reset_celery_connections
 from tests.factories import InfantFactory, guardian, link
-from tests.fake_sms_gateway import FakeGateway
 from tests.helpers import make_term_infant_born_50h_ago, post_reading, quiet_now
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,17 +23,6 @@ NOON = datetime(2026, 11, 23, 12, 0, tzinfo=SHANGHAI)
 @pytest.fixture
 def infant(world):
     return make_term_infant_born_50h_ago(world.ours)
-
-
-@pytest.fixture
-def gateway(settings):
-    with FakeGateway() as fake:
-        settings.SMS_GATEWAY = "http"
-        settings.SMS_GATEWAY_URL = fake.url
-        settings.SMS_GATEWAY_BATCH_URL = fake.batch_url
-        settings.SMS_GATEWAY_TIMEOUT_SECONDS = 0.3
-        settings.SMS_QUIET_HOURS = (0, 0)  # no quiet hours unless a test sets them
-        yield fake
 
 
 def test_a_dangerous_reading_writes_the_parents_and_the_doctors_messages_with_it(
