@@ -9,8 +9,10 @@ parents' message, the reminder. Nothing else spells that chain.
 """
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -66,9 +68,17 @@ def clinical_policy() -> Policy:
 RECORDS = frozenset({"thresholds", "phototherapy", "hospital", "observations", "photos"})
 
 
-def records_present(infant: Infant) -> frozenset[str]:
-    """Which of RECORDS the infant has, in one query ("hospital": a referral, or an open alert
-    that sends the infant to hospital — what `_hospital_visit_pending` looks at)."""
+# A pk no infant has, marking the one parameter `_records_present_sql` replaces.
+_ANY_INFANT = -7_340_033
+
+
+@cache
+def _records_present_sql(alias: str) -> tuple[str, tuple, int, list[str]]:
+    """The query of `records_present`, compiled by the ORM once per process and database.
+
+    Building and compiling six subqueries took ~3.5 ms of every reading's ~36 ms
+    (bench/reading_profile.py); only the infant's pk changes from one reading to the next.
+    """
     from neocare.alerts.models import ACTIVE, Alert, Referral  # alerts depends on infants
     from neocare.photos.models import Photo  # photos depends on infants
 
@@ -84,12 +94,27 @@ def records_present(infant: Infant) -> frozenset[str]:
         "photos": of(Photo, status=Photo.Status.USABLE),
     }
     # Aliased ("has_…"): some names are also the infant's relations.
-    row = (
-        Infant.objects.filter(pk=infant.pk)
+    query = (
+        Infant.objects.using(alias)
+        .filter(pk=_ANY_INFANT)
         .values(**{f"has_{name}": test for name, test in exists.items()})
-        .get()
     )
-    present = {name: row[f"has_{name}"] for name in exists}
+    sql, params = query.query.sql_with_params()
+    if params.count(_ANY_INFANT) != 1:
+        raise RuntimeError("the infant's pk is not one parameter of the compiled query")
+    return sql, params, params.index(_ANY_INFANT), list(exists)
+
+
+def records_present(infant: Infant) -> frozenset[str]:
+    """Which of RECORDS the infant has, in one query ("hospital": a referral, or an open alert
+    that sends the infant to hospital — what `_hospital_visit_pending` looks at)."""
+    alias = router.db_for_read(Infant, instance=infant)
+    sql, params, at, names = _records_present_sql(alias)
+    params = (*params[:at], infant.pk, *params[at + 1 :])
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    present = dict(zip(names, map(bool, row), strict=True))
     referral, alert = present.pop("referral"), present.pop("alert")
     present["hospital"] = referral or alert
     return frozenset(name for name, exists in present.items() if exists)

@@ -71,3 +71,35 @@ def test_a_reading_of_an_infant_with_nothing_else_skips_those_queries(world, cli
 
     for table in ("infants_observation", "infants_phototherapy", "alerts_referral", "photos_photo"):
         assert sum(f'FROM "{table}"' in s for s in sql) == 1  # the one query of EXISTS tests
+
+
+def test_only_a_usable_photo_counts_and_each_infant_gets_its_own_answer(world):
+    """The query is compiled once per process; each call asks about its own infant."""
+    from neocare.photos.models import Photo
+
+    with_photo = make_term_infant_born_50h_ago(world.ours)
+    without = make_term_infant_born_50h_ago(world.theirs)
+
+    def photo(status, n):
+        return Photo.objects.create(
+            infant=with_photo,
+            uploaded_by=world.personas["guardian"],
+            taken_at=timezone.now() - timedelta(minutes=30),
+            body_site="forehead",
+            card_rect=[0.1, 0.1, 0.2, 0.2],
+            idempotency_key=f"present-photo-{n}",
+            status=status,
+            storage_name=f"present-photo-{n}.jpg",
+            estimate_mg_dl=9.0 if status == Photo.Status.USABLE else None,
+            source_format="jpeg",
+            width=640,
+            height=480,
+        )
+
+    photo(Photo.Status.UNUSABLE, 1)
+    assert facts_both_ways(with_photo) == frozenset()
+
+    photo(Photo.Status.USABLE, 2)
+    assert facts_both_ways(with_photo) == {"photos"}
+    assert facts_both_ways(without) == frozenset()
+    assert facts_both_ways(with_photo) == {"photos"}
