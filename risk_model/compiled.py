@@ -6,15 +6,17 @@ are read once from the estimators in the model file — the file stays the sourc
 evaluated directly:
 
 - gradient boosting: every tree flattened into one node table and walked for all trees at once;
-  a missing value goes the way the tree learnt (`missing_go_to_left`), a value at or below the
-  threshold goes left, as scikit-learn's predictor does; the trees' values are added in
-  scikit-learn's order (baseline first, then tree by tree), so the scores are identical;
+  a value at or below the threshold goes left and a missing value goes the way the tree learnt
+  (`missing_go_to_left`), as scikit-learn's predictor does; the trees' values are added in
+  scikit-learn's order (baseline first, then tree by tree), so the scores are identical; a
+  single row (the reading's own, in most assessments) is walked in plain Python instead;
 - logistic regression: median imputation with missing-value indicators, standardisation,
   coefficients;
 - then the Platt scaling the model file holds.
 
 `tests/risk_model/test_compiled.py` checks parity with scikit-learn's own `predict_proba` on
-100,000 rows: exact for the trees, within 1e-9 for the linear model.
+100,000 rows: exact for the trees (in a batch, 20,000 of them one at a time, and in batches
+of a few rows like an assessment's), within 1e-9 for the linear model.
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ class CompiledTrees:
         leaf = nodes["is_leaf"].astype(bool)
         here = np.arange(len(nodes))
         # A leaf points to itself both ways, so a walk of fixed length ends on it. Flat, for
-        # one-dimensional lookups: node k's left child at 2k, its right child at 2k + 1.
+        # one-dimensional lookups: node k's child when "x <= threshold" fails (right) at 2k,
+        # when it holds (left) at 2k + 1.
         self.children = np.column_stack(
             [
-                np.where(leaf, here, nodes["left"].astype(np.intp) + shift),
                 np.where(leaf, here, nodes["right"].astype(np.intp) + shift),
+                np.where(leaf, here, nodes["left"].astype(np.intp) + shift),
             ]
         ).ravel()
         self.leaf = leaf
@@ -51,23 +54,52 @@ class CompiledTrees:
         self.roots = offsets.astype(np.intp)
         self.depth = int(nodes["depth"].max())
         self.baseline = float(np.ravel(estimator._baseline_prediction)[0])
+        # The same tables as Python lists, for one row (see `_one_row`).
+        self._lists = tuple(
+            a.tolist()
+            for a in (self.leaf, self.feature, self.threshold, self.missing_right, self.children)
+        )
+        self._values = self.value.tolist()
+        self._roots = self.roots.tolist()
+
+    def _one_row(self, x: list[float]) -> float:
+        """One row walked in plain Python: most assessments score only the reading's own row,
+        and a walk of a few nodes per tree costs less in Python than NumPy's per-call overhead
+        at every level of the deepest tree (bench/model_profile.py). For more rows NumPy is the
+        faster. The same decisions as the NumPy walk's, the trees' values added in the same
+        order."""
+        leaf, feature, threshold, missing_right, children = self._lists
+        total = self.baseline
+        for node in self._roots:
+            while not leaf[node]:
+                v = x[feature[node]]
+                left = v <= threshold[node] if v == v else not missing_right[node]
+                node = children[2 * node + left]
+            total += self._values[node]
+        return total
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=float)
         n_rows, n_features = X.shape
+        if n_rows == 1:
+            return np.array([self._one_row(X[0].tolist())])
         # Feature j of row r is flat[r * n_features + j]: a 1-D lookup per step, which costs
-        # much less than indexing rows and columns together.
+        # much less than indexing rows and columns together. Two copies of the rows, so that
+        # one comparison decides every step: "x <= threshold" goes left, and fails for a
+        # missing value (NaN), which so goes right — the first copy, read by the nodes that
+        # learnt to send missing values right; in the second a missing value is -inf, which
+        # passes and goes left — read by the nodes that learnt to send it left.
         flat = X.ravel()
+        both = np.concatenate([flat, np.where(np.isnan(flat), -np.inf, flat)])
+        column = self.feature + np.where(self.missing_right, 0, flat.size)
         row_start = (np.arange(n_rows) * n_features)[:, None]
         node = np.repeat(self.roots[None, :], n_rows, axis=0)
         for _ in range(self.depth):
             # Done when every walk is on its leaf: most end before the deepest tree's depth.
             if self.leaf[node].all():
                 break
-            x = flat[row_start + self.feature[node]]
-            # Left at or below the threshold; a missing value where the tree learnt to send it.
-            right = (x > self.threshold[node]) | (np.isnan(x) & self.missing_right[node])
-            node = self.children[2 * node + right]
+            left = both[row_start + column[node]] <= self.threshold[node]
+            node = self.children[2 * node + left]
         # A running sum down a (trees + 1, rows) array: the baseline, then one tree after
         # another, as scikit-learn adds them (np.sum's pairwise order would differ in the last
         # bit).

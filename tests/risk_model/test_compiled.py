@@ -29,6 +29,36 @@ def test_the_trees_score_exactly_as_scikit_learn(rows):
     assert np.array_equal(CompiledPlatt(platt).probability(X), platt.predict_proba(X)[:, 1])
 
 
+def test_the_trees_score_one_row_at_a_time_exactly_as_scikit_learn(rows):
+    trained, X = rows
+    platt = trained.candidates["hist_gradient_boosting"]
+    compiled = CompiledPlatt(platt)
+
+    one_by_one = np.concatenate([compiled.probability(x[None, :]) for x in X[:20_000]])
+
+    assert np.isnan(X[:20_000]).any(axis=1).mean() > 0.5  # most rows miss a value somewhere
+    assert np.array_equal(one_by_one, platt.predict_proba(X[:20_000])[:, 1])
+
+
+def test_the_trees_score_a_few_rows_alike_but_for_some_columns_exactly_as_scikit_learn(rows):
+    """Batches like an assessment's drivers' batch (a row, then copies of it with a few
+    columns from another row, missing values included), and a few wholly different rows."""
+    trained, X = rows
+    platt = trained.candidates["hist_gradient_boosting"]
+    compiled = CompiledPlatt(platt)
+    rng = np.random.default_rng(5)
+    batches = [X[rng.integers(0, len(X), 5)] for _ in range(100)]
+    for _ in range(500):
+        batch = np.repeat(X[rng.integers(0, len(X))][None, :], 12, axis=0)
+        for k in range(1, 12):
+            columns = rng.choice(X.shape[1], rng.integers(1, 4), replace=False)
+            batch[k, columns] = X[rng.integers(0, len(X)), columns]
+        batches.append(batch)
+
+    for batch in batches:
+        assert np.array_equal(compiled.probability(batch), platt.predict_proba(batch)[:, 1])
+
+
 def test_the_linear_model_scores_as_scikit_learn(rows):
     trained, X = rows
     platt = trained.candidates["logistic_regression"]

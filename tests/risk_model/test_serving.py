@@ -139,3 +139,33 @@ def test_below_35_weeks_the_model_does_not_apply_and_the_clinician_is_asked(trai
     assert result.risk_model["status"] == "not_applicable"
     assert result.risk_model["reason"] == "outside_guideline"
     assert result.action >= Action.DOCTOR_REVIEW  # the guideline's own rule outside its range
+
+
+def test_the_drivers_batch_is_skipped_only_where_no_driver_could_be_named(trained):
+    """Below DRIVER_MIN_EFFECT predict() does not score the drivers' batch: there, every
+    group's effect (scored here row by row) is below it too. Above it, the drivers named carry
+    the effects of their groups' reference rows."""
+    import numpy as np
+
+    from risk_model.dataset import build
+    from risk_model.simulator import simulate
+
+    data = build(simulate(400, seed=8))
+    rows = data.X[np.random.default_rng(1).choice(len(data), 600, replace=False)]
+    groups = list(features.GROUPS)
+    skipped = named = 0
+    for x in rows:
+        prediction = serving.predict(trained, features.Row(tuple(x)))
+        if prediction.status != "scored":
+            continue
+        probability = trained.probability(x[None, :])[0]
+        references = np.where(serving._REFERENCE_IN_ROW, trained.reference, x)
+        effects = probability - trained.probability(references)
+        if probability < serving.DRIVER_MIN_EFFECT:
+            skipped += 1
+            assert prediction.drivers == []
+            assert (effects < serving.DRIVER_MIN_EFFECT).all()
+        for driver in prediction.drivers:
+            named += 1
+            assert driver["effect"] == round(float(effects[groups.index(driver["factor"])]), 4)
+    assert skipped and named  # both paths were taken
