@@ -87,6 +87,7 @@ lint: $(INSTALLED)
 # against its issue #14 baseline only when BENCH_BASELINE_REF names it.
 bench: $(INSTALLED)
 	$(BIN)/python bench/risk_model_speed.py
+	$(BIN)/python bench/model_profile.py
 	$(BIN)/python bench/readings_throughput.py
 	$(BIN)/python bench/reading_profile.py
 	$(BIN)/python bench/alerts_pipeline.py

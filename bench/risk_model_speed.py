@@ -49,7 +49,7 @@ def percentiles_ms(samples):
     )
 
 
-def one_assessment(model, cohort):
+def assessment_cases(cohort):
     """Realistic cases: the readings of simulated infants, each with its own history."""
     r, w = cohort.readings, cohort.weights
     cases = []
@@ -63,6 +63,11 @@ def one_assessment(model, cohort):
             if w["age_hours"][j] <= r["age_hours"][k]
         ]
         cases.append((infant_facts(cohort, i), reading_facts(cohort, k), history, weighed))
+    return cases
+
+
+def one_assessment(model, cohort):
+    cases = assessment_cases(cohort)
     rows = []
     for label, call in (
         ("guideline engine alone", lambda c: guideline_assess(*c)),
