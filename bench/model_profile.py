@@ -19,7 +19,6 @@ import cProfile
 import io
 import os
 import pstats
-import statistics
 import sys
 import tempfile
 import time
@@ -31,18 +30,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.risk_model_speed import assessment_cases  # noqa: E402
+from bench.risk_model_speed import assessment_cases, percentiles_ms, samples_of  # noqa: E402
 from risk_model import features  # noqa: E402
 from risk_model import model as risk  # noqa: E402
-from risk_model.dataset import (  # noqa: E402
-    infant_facts,
-    photo_facts,
-    reading_facts,
-    spans,
-    weight_facts,
-)
 from risk_model.guideline import assess as guideline_assess  # noqa: E402
-from risk_model.rescore import latest_rows  # noqa: E402
+from risk_model.rescore import all_spans, latest_facts, latest_rows  # noqa: E402
 from risk_model.serving import (  # noqa: E402
     _REFERENCE_IN_ROW,
     DRIVER_MIN_EFFECT,
@@ -57,17 +49,10 @@ CALLS = 5_000
 RESCORE_INFANTS = 20_000
 
 
-def timed(call, cases, calls=CALLS):
-    for case in cases[:50]:
-        call(case)  # warm up
-    samples = []
-    for n in range(calls):
-        case = cases[n % len(cases)]
-        start = time.perf_counter()
-        call(case)
-        samples.append(time.perf_counter() - start)
-    samples.sort()
-    return samples[len(samples) // 2] * 1e6, statistics.fmean(samples) * 1e6
+def timed(call, cases):
+    """p50 and mean in µs (bench/risk_model_speed.py's timing loop)."""
+    p50, _p99, mean = percentiles_ms(samples_of(call, cases, CALLS))
+    return p50 * 1e3, mean * 1e3
 
 
 def top_own_time(profile: cProfile.Profile, rows: int = 14) -> str:
@@ -131,33 +116,22 @@ def assessment(model) -> None:
 
 def rescoring() -> None:
     cohort = simulate(RESCORE_INFANTS, seed=4242)
-    r_at = spans(cohort.readings["infant"], cohort.size)
-    w_at = spans(cohort.weights["infant"], cohort.size)
-    p_at = spans(cohort.photos["infant"], cohort.size)
-    present = [i for i in range(cohort.size) if r_at[i] != r_at[i + 1]]
-
-    def facts(i):
-        k = r_at[i + 1] - 1
-        return (
-            infant_facts(cohort, i),
-            reading_facts(cohort, k),
-            [reading_facts(cohort, j) for j in range(r_at[i], k)],
-            [weight_facts(cohort, j) for j in range(w_at[i], w_at[i + 1])],
-            [photo_facts(cohort, j) for j in range(p_at[i], p_at[i + 1])],
-        )
-
+    at = all_spans(cohort)
     building = computing = 0.0
-    for i in present:
+    n = 0
+    for i in range(cohort.size):
         start = time.perf_counter()
-        case = facts(i)
+        case = latest_facts(cohort, i, at)
         built = time.perf_counter()
+        if case is None:
+            continue
         features.compute(*case)
         building += built - start
         computing += time.perf_counter() - built
+        n += 1
     start = time.perf_counter()
     latest_rows(cohort, 0, cohort.size)
     whole = time.perf_counter() - start
-    n = len(present)
     print(f"\n2. re-scoring's feature pass, {n} infants in one process (µs per infant)")
     print(f"{'the engine facts from the cohort':<56}{building / n * 1e6:>8.1f}")
     print(f"{'features.compute':<56}{computing / n * 1e6:>8.1f}")

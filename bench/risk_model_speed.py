@@ -66,23 +66,28 @@ def assessment_cases(cohort):
     return cases
 
 
+def samples_of(call, cases, calls=CALLS):
+    """Seconds per call of `call(case)`, `calls` times over the cases in turn, after warm-up."""
+    for case in cases[:50]:
+        call(case)  # warm up
+    samples = []
+    for n in range(calls):
+        case = cases[n % len(cases)]
+        start = time.perf_counter()
+        call(case)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
 def one_assessment(model, cohort):
     cases = assessment_cases(cohort)
-    rows = []
-    for label, call in (
-        ("guideline engine alone", lambda c: guideline_assess(*c)),
-        ("guideline + risk model (with drivers)", lambda c: assess(*c, model=model)),
-    ):
-        for case in cases[:50]:
-            call(case)  # warm up
-        samples = []
-        for n in range(CALLS):
-            case = cases[n % len(cases)]
-            start = time.perf_counter()
-            call(case)
-            samples.append(time.perf_counter() - start)
-        rows.append((label, *percentiles_ms(samples)))
-    return rows
+    return [
+        (label, *percentiles_ms(samples_of(call, cases)))
+        for label, call in (
+            ("guideline engine alone", lambda c: guideline_assess(*c)),
+            ("guideline + risk model (with drivers)", lambda c: assess(*c, model=model)),
+        )
+    ]
 
 
 def rescore_side_by_side(model):

@@ -23,23 +23,40 @@ from risk_model.simulator import Cohort
 _SHARED: Cohort | None = None  # the cohort the forked workers read
 
 
+def all_spans(cohort: Cohort) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each infant's readings, weighings and photos start (`dataset.spans`)."""
+    return tuple(
+        spans(rows["infant"], cohort.size)
+        for rows in (cohort.readings, cohort.weights, cohort.photos)
+    )
+
+
+def latest_facts(cohort: Cohort, i: int, at) -> tuple | None:
+    """`features.compute`'s arguments at infant i's latest reading — the infant, the reading,
+    the readings before it, the weighings and the photos — or None if it has no reading.
+    `at` is `all_spans(cohort)`."""
+    r_at, w_at, p_at = at
+    if r_at[i] == r_at[i + 1]:
+        return None
+    k = r_at[i + 1] - 1
+    return (
+        infant_facts(cohort, i),
+        reading_facts(cohort, k),
+        [reading_facts(cohort, j) for j in range(r_at[i], k)],
+        [weight_facts(cohort, j) for j in range(w_at[i], w_at[i + 1])],
+        [photo_facts(cohort, j) for j in range(p_at[i], p_at[i + 1])],
+    )
+
+
 def latest_rows(cohort: Cohort, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     """(infant indices, feature rows) of the latest reading of infants first … last − 1."""
-    r, w, p = cohort.readings, cohort.weights, cohort.photos
-    r_at = spans(r["infant"], cohort.size)
-    w_at = spans(w["infant"], cohort.size)
-    p_at = spans(p["infant"], cohort.size)
+    at = all_spans(cohort)
     who, rows = [], []
     for i in range(first, last):
-        if r_at[i] == r_at[i + 1]:
+        facts = latest_facts(cohort, i, at)
+        if facts is None:
             continue
-        k = r_at[i + 1] - 1
-        history = [reading_facts(cohort, j) for j in range(r_at[i], k)]
-        weighed = [weight_facts(cohort, j) for j in range(w_at[i], w_at[i + 1])]
-        photos = [photo_facts(cohort, j) for j in range(p_at[i], p_at[i + 1])]
-        row = features.compute(
-            infant_facts(cohort, i), reading_facts(cohort, k), history, weighed, photos
-        )
+        row = features.compute(*facts)
         if row.values is not None:
             who.append(i)
             rows.append(row.values)
