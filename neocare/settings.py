@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "neocare.infants",
     "neocare.audit",
     "neocare.alerts",
+    "neocare.followup",
     "neocare.messaging",
     "neocare.photos",
     "neocare.knowledge",
@@ -408,6 +409,11 @@ CLINICAL_POLICY = {
     "unit_suspect_from_age_hours": 24,
     "implausible_allowance_mg_dl": 3.0,
     "implausible_rate_mg_dl_per_hour": 1.0,
+    # Falls faster than 0.2 mg/dL per hour (beyond the 3 mg/dL allowance) are doubted: untreated
+    # bilirubin falls more slowly than phototherapy lowers it.
+    "implausible_fall_rate_mg_dl_per_hour": 0.2,
+    # A repeat within 2 mg/dL (34 umol/L) of a doubtful value of its kind confirms it.
+    "confirm_tolerance_mg_dl": 2.0,
     "remeasure_window_hours": (0, 4),
     # After phototherapy: rebound risk -> 6-12 h after stopping, then the next day (24-36 h).
     "rebound_first_window_hours": (6, 12),

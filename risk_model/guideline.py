@@ -159,6 +159,29 @@ class InfantFacts:
     hospital_visit_pending_since_age_hours: float | None = None
     # The action that sent it there (urgent referral or emergency): it stands until then.
     hospital_visit_pending_action: int | None = None
+    # The follow-up plan's requests still open at the moment assessed (neocare.followup): each
+    # holds its level and due time until the evidence it asked for, or a clinician, answers it.
+    open_requests: tuple["RequestFacts", ...] = ()
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """One open request of the infant's follow-up plan, as the engine needs it.
+
+    - kind "tsb": a serum bilirubin asked for (first day, rapid rise, a TcB to confirm, a gap
+      under 2 mg/dL); only a TSB answers it, never a meter reading.
+    - kind "confirm": a doubtful value (`detail` is its reading summary) that is acted on until
+      a TSB settles it or a repeat of the same kind confirms it.
+    """
+
+    kind: str
+    action: int  # the level it holds (Action)
+    raised_age_hours: float
+    # The due window (ages, hours); None when the hospital measures now.
+    due_window_age_hours: tuple[float, float] | None
+    # The codes of the signals that asked for it (first_24_hours, rapid_rise, …).
+    reasons: tuple[str, ...] = ()
+    detail: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -502,44 +525,84 @@ def _outside_guideline_level(infant: InfantFacts, value: Decimal, age: float | N
 
 # --- Plausibility --------------------------------------------------------------------------------
 def plausibility(
-    reading: ReadingFacts, previous: Sequence[ReadingFacts], policy: Policy = DEFAULT_POLICY
+    reading: ReadingFacts,
+    previous: Sequence[ReadingFacts],
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    treated_from_age_hours: float | None = None,
 ) -> str | None:
     """Why a new reading needs confirming before it may lower anything, or None.
 
     - `unit_suspect`: sent in µmol/L but within the range of mg/dL numbers after the first day.
     - `implausible_fall` / `implausible_rise`: further from the latest plausible measurement of
-      the same or a stronger kind than meter error plus a biological rate allow.
+      the same or a stronger kind than meter error plus a biological rate allow. Falls have
+      their own, slower rate: untreated bilirubin falls far more slowly than it can rise.
+    A value that agrees, within `confirm_tolerance_mg_dl`, with a doubtful value of the same
+    kind measured since that latest plausible one confirms it: it is plausible. A doubtful
+    value is never the reference another is judged against. Measurements before the latest
+    phototherapy began (`treated_from_age_hours`) are not compared: treatment lowers bilirubin.
     Thresholds are policies (risk_model/policy.py) with their rationale.
     """
     age = reading.age_hours
     if age is None:
         return None
-    if reading.is_measurement:
-        comparable = [
-            p
-            for p in previous
-            if p.is_measurement
-            and p.needs_confirmation is None
-            and p.evidence >= reading.evidence
-            and p.age_hours is not None
-            and p.age_hours <= age
-        ]
-        if comparable:
-            last = max(comparable, key=lambda p: p.age_hours)
-            change = reading.value_mg_dl - last.value_mg_dl
-            allowed = (
-                policy.implausible_allowance_mg_dl
-                + policy.implausible_rate_mg_dl_per_hour * (age - last.age_hours)
-            )
-            if abs(change) > allowed:
-                return "implausible_fall" if change < 0 else "implausible_rise"
-    if (
+    unit_suspect = (
         as_unit(reading.unit) is Unit.UMOL_L
         and reading.value <= policy.unit_suspect_max_umol_l
         and age >= policy.unit_suspect_from_age_hours
-    ):
-        return "unit_suspect"
+    )
+    since = -math.inf if treated_from_age_hours is None else treated_from_age_hours
+    if reading.is_measurement:
+        earlier = [
+            p
+            for p in previous
+            if p.is_measurement
+            and p.evidence >= reading.evidence
+            and p.age_hours is not None
+            and since <= p.age_hours <= age
+        ]
+        comparable = [p for p in earlier if p.needs_confirmation is None]
+        if comparable:
+            last = max(comparable, key=lambda p: p.age_hours)
+            if _confirms_doubtful(reading, earlier, last, policy):
+                return None
+            verdict = _change_verdict(reading.value_mg_dl, age, last, policy)
+            # A number that, read as the other unit, is no longer a jump is a unit mistake.
+            if verdict and unit_suspect and not _change_verdict(reading.value, age, last, policy):
+                return "unit_suspect"
+            if verdict:
+                return verdict
+    return "unit_suspect" if unit_suspect else None
+
+
+def _change_verdict(
+    value_mg_dl: float, age: float, last: ReadingFacts, policy: Policy
+) -> str | None:
+    """A change from the latest plausible measurement beyond meter error plus a biological
+    rate (falls have their own, slower rate), or None."""
+    change = value_mg_dl - last.value_mg_dl
+    rate = (
+        policy.implausible_fall_rate_mg_dl_per_hour
+        if change < 0
+        else policy.implausible_rate_mg_dl_per_hour
+    )
+    if abs(change) > policy.implausible_allowance_mg_dl + rate * (age - last.age_hours):
+        return "implausible_fall" if change < 0 else "implausible_rise"
     return None
+
+
+def _confirms_doubtful(
+    reading: ReadingFacts, earlier: Sequence[ReadingFacts], last: ReadingFacts, policy: Policy
+) -> bool:
+    """Whether `reading` repeats a doubtful value of its own kind measured after the latest
+    plausible one, within the confirmation tolerance: the repeat confirms it."""
+    return any(
+        p.needs_confirmation in ("implausible_rise", "implausible_fall")
+        and p.evidence is reading.evidence
+        and p.age_hours >= last.age_hours
+        and abs(p.value_mg_dl - reading.value_mg_dl) <= policy.confirm_tolerance_mg_dl
+        for p in earlier
+    )
 
 
 # --- Observations --------------------------------------------------------------------------------
@@ -1049,6 +1112,36 @@ def _measurement_signals(
     return signals
 
 
+def _treatment_began(infant: InfantFacts, age: float | None) -> float | None:
+    """When the latest course of phototherapy begun by `age` began (hours), or None."""
+    if age is None:
+        return None
+    starts = [c.started_age_hours for c in infant.phototherapy if c.started_age_hours <= age]
+    return max(starts) if starts else None
+
+
+def _request_signals(requests: Sequence[RequestFacts]) -> list[Signal]:
+    """What the follow-up plan still asks (docs/clinical-rules.md § "The follow-up plan"): a
+    blood test that only a TSB answers, a doubtful value acted on until it is settled. Each
+    holds its level and due time; it never lowers anything."""
+    signals = []
+    for request in requests:
+        window = request.due_window_age_hours
+        if request.kind == "tsb":
+            detail = {
+                "raised_age_hours": round(request.raised_age_hours, 1),
+                "asked_for": list(request.reasons),
+            }
+            signals.append(
+                Signal("request_tsb", Action(request.action), detail, window, asks="tsb")
+            )
+        elif request.kind == "confirm":
+            signals.append(
+                Signal("value_unconfirmed", Action(request.action), dict(request.detail), window)
+            )
+    return signals
+
+
 def _first_day_signal(ages: Sequence[float], measurements: Sequence[ReadingFacts]) -> list[Signal]:
     """DOMAIN.md: jaundice noticed in the first 24 hours (a measurement or an estimate in force
     made then): TSB urgently, within hours. A TSB made since answers the "within hours"; the
@@ -1087,7 +1180,8 @@ def assess(
     triggered = reading is not None and at_age_hours is None
     basis = at_age_hours if at_age_hours is not None else (reading.age_hours if reading else None)
     if triggered and reading.needs_confirmation is None:
-        verdict = plausibility(reading, previous, policy)
+        began = _treatment_began(infant, reading.age_hours)
+        verdict = plausibility(reading, previous, policy, treated_from_age_hours=began)
         if verdict is not None:
             reading = ReadingFacts(
                 reading.age_hours, reading.value, reading.unit, reading.method, verdict
@@ -1166,6 +1260,8 @@ def assess(
                 {"since_age_hours": round(pending, 1)},
             )
         )
+    if basis is not None and not under_treatment:
+        signals.extend(_request_signals(infant.open_requests))
     if th.applies and th.source == "aap2022" and infant.neurotoxicity_risk is None:
         signals.append(Signal("neurotoxicity_risk_not_assessed", Action.ROUTINE))
     if th.applies and th.source == "clinician":

@@ -65,6 +65,15 @@ class Policy:
     # 1 mg/dL an hour (AAP's "rapid rise" is 0.2-0.3).
     implausible_allowance_mg_dl: float = 3.0
     implausible_rate_mg_dl_per_hour: float = 1.0
+    # Falls: bilirubin that is not treated falls slowly after its peak (about 1 mg/dL a day
+    # from day 4-5 in term infants); even intensive phototherapy lowers TSB by only 30-40 % in
+    # its first 24 h (AAP 2004, Maisels & McDonagh, NEJM 2008;358:920), some 0.2-0.5 mg/dL an
+    # hour at high values. A fall faster than this rate (beyond the meter allowance) is doubted
+    # as a value of another infant, another site or a typing error, not biology.
+    implausible_fall_rate_mg_dl_per_hour: float = 0.2
+    # A repeat of a doubtful value confirms it when the two differ by at most this much (a TcB
+    # meter's repeatability at one site is well within it); a TSB always settles it.
+    confirm_tolerance_mg_dl: float = 2.0
     # An implausible value asks the parents to measure again within this window.
     remeasure_window_hours: tuple[float, float] = (0, 4)
 

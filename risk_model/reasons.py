@@ -267,6 +267,23 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "{method} {value} at {age} h needs confirming ({why}); it lowers nothing{read_as}. "
         "Measure again within {window} h.",
     ),
+    # The follow-up plan's requests still open (risk_model.guideline._request_signals).
+    "request_tsb": (
+        "之前要求的抽血检查（血清总胆红素）还没有做，家用仪器读数不能代替。",
+        "The blood test (serum bilirubin) asked for earlier has not been done yet; a meter "
+        "reading cannot replace it.",
+        "{raised} 小时时要求的 TSB（{asked_for}）尚未完成：在有 TSB 结果或临床医生关闭该要求之前仍然有效。",
+        "TSB asked for at {raised} h ({asked_for}) not yet done: it stands until a TSB is "
+        "recorded or a clinician closes the request.",
+    ),
+    "value_unconfirmed": (
+        "之前的数值 {value} 看起来不太可能（{why}），还没有复测确认或抽血核实。{until_settled}",
+        "An earlier value, {value}, looked unlikely ({why}) and has not yet been confirmed by a "
+        "repeat or settled by a blood test. {until_settled}",
+        "{method} {value}，{age} 小时：需确认（{why}），尚未由同类复测确认或 TSB 核实；在此之前不据此降低处理级别。",
+        "{method} {value} at {age} h still needs confirming ({why}): until a repeat of the same "
+        "kind confirms it or a TSB settles it, it lowers nothing.",
+    ),
     "estimate_at_or_above": (
         "{kind}很高，可能已达到需要治疗的水平{disclaimer}；医院会抽血确认。",
         "The {kind} is very high and may have reached the treatment level{disclaimer}; the "
@@ -484,6 +501,41 @@ UNTIL_CONFIRMED = {
         "baby to hospital.",
         "higher_hospital": "To be safe, go to hospital on this value; do not wait to measure "
         "again.",
+    },
+}
+# What a doubtful value still open means until it is settled (the follow-up plan holds it).
+UNTIL_SETTLED = {
+    ZH: {
+        "lower": "在确认之前，仍按之前的结果提醒您。",
+        "higher": "为安全起见，在抽血核实或复测确认之前，仍按这个数值处理。",
+        "lower_hospital": "请不要等待复测：仍按之前的结果去医院。",
+        "higher_hospital": "为安全起见，请按这个数值去医院，医院会抽血核实。",
+    },
+    EN: {
+        "lower": "Until it is confirmed, the earlier result still counts.",
+        "higher": "To be safe, it is still acted on until a blood test settles it or a repeat "
+        "confirms it.",
+        "lower_hospital": "Do not wait to measure again: the earlier result still sends your "
+        "baby to hospital.",
+        "higher_hospital": "To be safe, go to hospital on this value; the hospital will check "
+        "it with a blood test.",
+    },
+}
+# Why a blood test was asked for, as the clinician reads it (the signals that ask for a TSB).
+ASKED_FOR = {
+    ZH: {
+        "first_24_hours": "出生 24 小时内出现黄疸",
+        "rapid_rise": "上升速度过快",
+        "confirm_with_tsb": "TcB 须以 TSB 确认",
+        "gap_under_2": "距光疗阈值 < 2 mg/dL",
+        "tsb_advice_open": "之前 TSB 的建议",
+    },
+    EN: {
+        "first_24_hours": "jaundice in the first 24 hours",
+        "rapid_rise": "rapid rise",
+        "confirm_with_tsb": "a TcB to be confirmed by TSB",
+        "gap_under_2": "less than 2 mg/dL below the phototherapy threshold",
+        "tsb_advice_open": "an earlier TSB's advice",
     },
 }
 FIRST_DAY = {
@@ -726,6 +778,14 @@ def _value_builder(result, detail: dict):
             return BANDS[lang][detail["tsb_band"]]
         if key == "why":
             return WHY_CONFIRM[lang][detail["needs_confirmation"]]
+        if key == "until_settled":
+            higher = detail["acted_on"]
+            at_hospital = "_hospital" if result.decided_by == "hospital" else ""
+            return UNTIL_SETTLED[lang][("higher" if higher else "lower") + at_hospital]
+        if key == "raised":
+            return _hours(detail["raised_age_hours"])
+        if key == "asked_for":
+            return w["sep"].join(ASKED_FOR[lang][code] for code in detail["asked_for"])
         if key == "until_confirmed":
             higher = detail["acted_on"]
             at_hospital = "_hospital" if result.decided_by == "hospital" else ""
@@ -833,7 +893,8 @@ def explain(result, base) -> None:
     # is left out beside another (the message already calls it an estimate, and the first
     # sentence already asks for the measurement).
     for r, (code, floor, _) in zip(reasons, explained, strict=True):
-        asks = code.startswith(("estimate_", "value_needs", "tsb_advice"))
+        asks = code.startswith(("estimate_", "value_needs", "value_unconfirmed", "tsb_advice"))
+        asks = asks or code == "request_tsb"
         if asks and r not in chosen and floor > 1 and len(chosen) < 2:
             chosen.append(r)
     # After treatment the basis speaks for itself: "no visit is needed" would jar beside

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from neocare.alerts.services import alert_raise
+from neocare.followup.services import plan_answer, plan_update, request_facts
 from neocare.infants.models import (
     ActionLevel,
     Assessment,
@@ -39,6 +40,7 @@ from risk_model.guideline import (
     PhotoFacts,
     PhototherapyFacts,
     ReadingFacts,
+    RequestFacts,
     plausibility,
 )
 from risk_model.guideline import assess as guideline_assess
@@ -65,7 +67,9 @@ def clinical_policy() -> Policy:
 
 # The records besides readings that an assessment reads. Most infants have none of them; one
 # query says which exist (`records_present`) and each absent kind spares its own query.
-RECORDS = frozenset({"thresholds", "phototherapy", "hospital", "observations", "photos"})
+RECORDS = frozenset(
+    {"thresholds", "phototherapy", "hospital", "observations", "photos", "requests"}
+)
 
 
 # A pk no infant has, marking the one parameter `_records_present_sql` replaces.
@@ -80,6 +84,7 @@ def _records_present_sql(alias: str) -> tuple[str, tuple, int, list[str]]:
     (bench/reading_profile.py); only the infant's pk changes from one reading to the next.
     """
     from neocare.alerts.models import ACTIVE, Alert, Referral  # alerts depends on infants
+    from neocare.followup.models import Request  # the plan depends on infants
     from neocare.photos.models import Photo  # photos depends on infants
 
     def of(model, **filters):
@@ -92,6 +97,7 @@ def _records_present_sql(alias: str) -> tuple[str, tuple, int, list[str]]:
         "alert": of(Alert, status__in=ACTIVE, severity_level__gte=ActionLevel.URGENT_REFERRAL),
         "observations": of(Observation),
         "photos": of(Photo, status=Photo.Status.USABLE),
+        "requests": of(Request, status=Request.Status.OPEN),
     }
     # Aliased ("has_…"): some names are also the infant's relations.
     query = (
@@ -120,9 +126,11 @@ def records_present(infant: Infant) -> frozenset[str]:
     return frozenset(name for name, exists in present.items() if exists)
 
 
-def infant_facts(infant: Infant, present: frozenset[str] = RECORDS) -> InfantFacts:
+def infant_facts(
+    infant: Infant, present: frozenset[str] = RECORDS, requests: tuple[RequestFacts, ...] = ()
+) -> InfantFacts:
     """The infant's facts for the engine; `present` (from `records_present`) skips the queries
-    of records the infant does not have."""
+    of records the infant does not have; `requests` are the plan's open requests."""
     factors = infant.neurotoxicity_risk_factors
     threshold = None
     if "thresholds" in present:
@@ -155,6 +163,7 @@ def infant_facts(infant: Infant, present: frozenset[str] = RECORDS) -> InfantFac
         if threshold is None
         else ClinicianThresholds(threshold.phototherapy_mg_dl, threshold.exchange_mg_dl),
         phototherapy=courses,
+        open_requests=requests,
     )
 
 
@@ -245,7 +254,9 @@ def _basis(reading, observation, photo, phototherapy) -> datetime:
     return phototherapy.stopped_at or phototherapy.started_at
 
 
-def _judge_plausibility(infant: Infant, reading: Reading, policy: Policy, recent: list) -> None:
+def _judge_plausibility(
+    infant: Infant, reading: Reading, policy: Policy, recent: list, present: frozenset[str]
+) -> None:
     """Keep the engine's plausibility verdict on a reading, judged against what came before it.
 
     `recent` is the newest HISTORY_READINGS + 1 readings up to the moment assessed, newest
@@ -259,7 +270,24 @@ def _judge_plausibility(infant: Infant, reading: Reading, policy: Policy, recent
             .order_by("-measured_at", "-id")[:HISTORY_READINGS]
         )
     earlier = [reading_facts(infant, r) for r in before[:HISTORY_READINGS]]
-    verdict = plausibility(reading_facts(infant, reading), earlier, policy) or ""
+    # Treatment lowers bilirubin: nothing measured before the latest course began is compared.
+    began = None
+    if "phototherapy" in present:
+        began = (
+            infant.phototherapy.filter(started_at__lte=reading.measured_at)
+            .order_by("-started_at")
+            .values_list("started_at", flat=True)
+            .first()
+        )
+    verdict = (
+        plausibility(
+            reading_facts(infant, reading),
+            earlier,
+            policy,
+            treated_from_age_hours=None if began is None else infant.age_hours_at(began),
+        )
+        or ""
+    )
     if verdict != reading.needs_confirmation:
         reading.needs_confirmation = verdict
         reading.save(update_fields=["needs_confirmation"])
@@ -295,13 +323,15 @@ def _assessment_store(
             : HISTORY_READINGS + 1
         ]
     )
+    present = records_present(infant)
     if reading is not None:
-        _judge_plausibility(infant, reading, policy, recent)
+        _judge_plausibility(infant, reading, policy, recent, present)
         recent = [reading if r.pk == reading.pk else r for r in recent]  # with its verdict
     readings = list(reversed(recent[:HISTORY_READINGS]))
     newest = reading if prompted_by_reading else (readings[-1] if readings else None)
     previous = [reading_facts(infant, r) for r in readings if newest is None or r.pk != newest.pk]
-    present = records_present(infant)
+    # The plan's requests that this record (or any since) answers end; the rest hold.
+    still_open = plan_answer(infant=infant, policy=policy) if "requests" in present else []
     observations = []
     if "observations" in present:
         observations = [
@@ -314,7 +344,7 @@ def _assessment_store(
         photos = _recent_photo_estimates(infant, basis_at, photo_hours)
     model, unavailable = current_model()
     result = assess(
-        infant_facts(infant, present),
+        infant_facts(infant, present, request_facts(infant, still_open)),
         reading_facts(infant, newest) if newest else None,
         previous,
         observations,
@@ -326,7 +356,7 @@ def _assessment_store(
     )
     due_age = result.next_measurement_due_age_hours
     prediction = result.risk_model or {}
-    return Assessment.objects.create(
+    assessment = Assessment.objects.create(
         infant=infant,
         reading=reading,
         observation=observation,
@@ -341,6 +371,8 @@ def _assessment_store(
         risk_probability=prediction.get("probability"),
         risk_model_version=prediction.get("model_version") or "",
     )
+    plan_update(assessment=assessment, result=result, still_open=still_open)
+    return assessment
 
 
 def assessment_record(

@@ -49,7 +49,20 @@ def test_each_kind_of_record_is_seen_and_the_facts_are_the_same(world, client_fo
     services.clinician_threshold_set(
         infant=infant, by=paediatrician, phototherapy=Decimal("12"), exchange=None, unit="mg/dL"
     )
-    assert facts_both_ways(infant) == RECORDS - {"photos"}
+    assert facts_both_ways(infant) == RECORDS - {"photos", "requests"}
+
+
+def test_an_open_request_of_the_plan_is_seen(world, client_for):
+    infant = make_term_infant_born_50h_ago(world.ours)
+    # TcB 13.0 at 48 h, 39 weeks: within 3 mg/dL of phototherapy, so a TSB is asked for.
+    post_reading(
+        client_for(world.personas["guardian"]),
+        infant,
+        value="13.0",
+        key="present-6",
+        method="tcb_home",
+    )
+    assert facts_both_ways(infant) == {"requests"}
 
 
 def test_an_open_urgent_alert_alone_counts_as_a_pending_hospital_visit(world, client_for):

@@ -158,7 +158,7 @@ SCENARIOS = [
             Reading(
                 48, 250, method="tsb_lab", by="community_doctor", expect={"action": "doctor_review"}
             ),
-            Reading(56, 170, expect={"action": "doctor_review", "due_h": 72.0}),
+            Reading(56, 180, expect={"action": "doctor_review", "due_h": 72.0}),
             Reading(60, 200, method="tsb_lab", by="community_doctor", expect={"action": "routine"}),
         ),
     ),
