@@ -422,6 +422,9 @@ CLINICAL_POLICY = {
 
 # An alert nobody acknowledged escalates after this many minutes at its severity: to the
 # district centre, then again after as long to the region's on-call list (issue #5).
+# Programme policy (issue #26): an open alert pages again, at its own level, for a value higher
+# than the one it shows by this much (beyond a TcB meter's repeatability), or for a new reason.
+ALERT_REPAGE_STEP_MG_DL = env.float("ALERT_REPAGE_STEP_MG_DL", default=1.5)
 ALERT_ESCALATE_AFTER_MINUTES = {
     "doctor_review": env.int("ALERT_ESCALATE_REVIEW_MINUTES", default=240),
     "urgent_referral": env.int("ALERT_ESCALATE_URGENT_MINUTES", default=60),

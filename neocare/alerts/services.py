@@ -12,6 +12,7 @@ from neocare.alerts.models import ACTIVE, Alert, Call, Referral
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
 from neocare.infants.models import ActionLevel, Assessment, Infant
+from neocare.messaging.models import Message
 from neocare.messaging.notify import notify_alert, notify_escalation, notify_referral
 from neocare.network.models import Facility, User
 
@@ -73,11 +74,16 @@ def _alert_open_or_raise(
                 notify_alert(alert)
             _refer_emergency(alert, announce)
             return alert
-    if assessment.action_level <= active.severity_level:
+    if assessment.action_level < active.severity_level:
+        return None
+    if assessment.action_level == active.severity_level and not _worse_at_same_level(
+        active.assessment, assessment
+    ):
         return None
     active.severity, active.severity_level = assessment.action, assessment.action_level
     active.assessment, active.raised_at = assessment, now
-    # A worse reading pages again: the alert is open until someone acknowledges it anew.
+    # A worse reading (a higher level, or at the same level a value higher by a step or a new
+    # reason) pages again: the alert is open until someone acknowledges it anew.
     active.status, active.acknowledged_at, active.acknowledged_by = Alert.Status.OPEN, None, None
     active.save()
     _audit(actor=actor, alert_or_referral=active, what="raised", reason=active.severity)
@@ -85,6 +91,27 @@ def _alert_open_or_raise(
         notify_alert(active)
     _refer_emergency(active, announce)
     return active
+
+
+# Reasons that only hold what was asked before (a pending visit, an open request): no news.
+HELD = frozenset({"hospital_visit_pending", "request_tsb", "value_unconfirmed", "tsb_advice_open"})
+
+
+def _reasons_at_level(assessment: Assessment) -> set[str]:
+    level = assessment.action
+    signals = assessment.result.get("signals", [])
+    return {s["code"] for s in signals if s["action_floor"] == level} - HELD
+
+
+def _worse_at_same_level(shown: Assessment, new: Assessment) -> bool:
+    """Whether a new assessment at the alert's level is worse than the one the alert shows: a
+    value higher by ALERT_REPAGE_STEP_MG_DL or more, or a new reason for the level (a rapid
+    rise, a reported sign)."""
+    before, after = shown.result.get("value_mg_dl"), new.result.get("value_mg_dl")
+    step = settings.ALERT_REPAGE_STEP_MG_DL - 1e-9
+    if before is not None and after is not None and after - before >= step:
+        return True
+    return bool(_reasons_at_level(new) - _reasons_at_level(shown))
 
 
 def _refer_emergency(alert: Alert, announce: bool) -> None:
@@ -282,6 +309,28 @@ def referral_update(
     return referral
 
 
+def _first_paged_at(alert: Alert):
+    """When the centre's doctors were first sent this alert (at its current severity): the
+    escalation delay runs from then, so nobody above is paged about an alert the community
+    doctor never received. None while the text still waits to go. With nobody to send it to,
+    or every text failed, the delay runs from when the alert was raised."""
+    texts = list(
+        Message.objects.filter(
+            infant_id=alert.infant_id,
+            template="doctor_alert",
+            dedupe_key__startswith=f"alert:{alert.pk}:",
+            created_at__gte=alert.raised_at,
+        ).values_list("status", "sent_at")
+    )
+    sent = [at for status, at in texts if at is not None]
+    if sent:
+        return min(sent)
+    waiting = (Message.Status.PENDING, Message.Status.SENDING)
+    if any(status in waiting for status, _ in texts):
+        return None
+    return alert.raised_at
+
+
 def escalation_delay_minutes(severity: str) -> int:
     return settings.ALERT_ESCALATE_AFTER_MINUTES[severity]
 
@@ -296,7 +345,7 @@ def alerts_escalate(*, now=None) -> int:
     ).select_related("infant")
     for alert in candidates.iterator():
         delay = timezone.timedelta(minutes=escalation_delay_minutes(alert.severity))
-        since = alert.raised_at if alert.escalation_level == 0 else alert.escalated_at
+        since = _first_paged_at(alert) if alert.escalation_level == 0 else alert.escalated_at
         if since is None or since + delay > now:
             continue
         with transaction.atomic():

@@ -19,6 +19,7 @@ from django.utils import timezone
 from neocare.alerts.services import alert_raise
 from neocare.followup.services import plan_answer, plan_update, request_facts
 from neocare.infants.models import (
+    LATEST_FIRST,
     ActionLevel,
     Assessment,
     ClinicianThreshold,
@@ -431,10 +432,6 @@ def assessment_unrecorded(infant: Infant) -> dict:
         "next_measurement_at": None if due is None else infant.birth_at + timedelta(hours=due),
         **result.to_dict(),
     }
-
-
-# The newest assessment by the moment it was about (ties: the one made last): what counts now.
-LATEST_FIRST = ("-basis_at", "-id")
 
 
 def assessment_latest(infant: Infant) -> Assessment | None:

@@ -372,6 +372,10 @@ class BreakGlassAccess(models.Model):
         return f"{self.paediatrician} → {self.infant} until {self.expires_at:%Y-%m-%d %H:%M}"
 
 
+# The newest assessment by the moment it was about (ties: the one made last): what counts now.
+LATEST_FIRST = ("-basis_at", "-id")
+
+
 class Assessment(models.Model):
     """What the guideline engine said at one moment, kept as history.
 

@@ -22,6 +22,9 @@ class Message(models.Model):
         SUPPRESSED = "suppressed", _("not sent")
         # Folded into another message to the same number (daily budget).
         MERGED = "merged", _("merged into another message")
+        # No longer true when its turn came (a newer result was given, the plan asks more
+        # now): kept so the record shows what was not said, never sent.
+        WITHDRAWN = "withdrawn", _("withdrawn: no longer true")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(
@@ -33,6 +36,17 @@ class Message(models.Model):
     params = models.JSONField(default=dict)
     infant = models.ForeignKey(
         "infants.Infant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The assessment a parent's message speaks for (a result, a reminder): at send time a
+    # message the infant's newer assessments have overtaken is withdrawn. No index: read only
+    # with the message itself.
+    assessment = models.ForeignKey(
+        "infants.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     urgent = models.BooleanField(default=False)
     # Education (timed articles): the lowest priority. Sent only while the day's budget keeps

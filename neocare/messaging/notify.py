@@ -1,6 +1,7 @@
 """Who is told what, when something happens. Each function writes outbox rows in the caller's
 transaction; `dedupe_key`s make a repeated event write nothing new."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,13 +11,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from neocare.infants.models import ActionLevel, Guardianship, Reading
+from neocare.infants.selectors import infants_visible_to
 from neocare.messaging.models import Reminder
-from neocare.messaging.services import Draft, messages_enqueue
+from neocare.messaging.services import Draft, messages_enqueue, quiet_until
 from neocare.network.models import Facility, User
 from risk_model.units import Unit, mg_dl_shown, umol_l_shown
 
-# Urgent referral and emergency go out at once, even in quiet hours.
-URGENT_FROM = ActionLevel.URGENT_REFERRAL
+logger = logging.getLogger(__name__)
+
+# What is asked "today" or "within hours" goes out at once, whatever the hour and the day's
+# budget: a doctor's review today (a blood test within hours on day one, a rapid rise, a TcB
+# to confirm), an urgent referral, an emergency. Quiet hours and budgets govern the rest.
+URGENT_FROM = ActionLevel.DOCTOR_REVIEW
 # A next measurement due within this long is "now" in the parents' text.
 DUE_NOW_MINUTES = 15
 # How a time reads in a text: GLOSSARY.md "请在 11月30日 09:00 前复测".
@@ -136,6 +142,14 @@ def _next_text(assessment, now) -> str:
     return space + gettext("Please measure again by %(when)s.") % when
 
 
+def assessment_is_urgent(assessment, now) -> bool:
+    """Whether the parents' message about this assessment must go now: it asks for something
+    today or within hours, or it names a time before quiet hours end (held, it would name a
+    time already past)."""
+    due = assessment.next_measurement_at
+    return assessment.level >= URGENT_FROM or (due is not None and due <= quiet_until(now))
+
+
 def notify_assessment(assessment, *, now) -> None:
     """Parents hear that a reading, a usable photo or a change of treatment was recorded, what it
     means and when to measure next (the assessment's one parent message)."""
@@ -159,7 +173,8 @@ def notify_assessment(assessment, *, now) -> None:
                 template=template,
                 params=params,
                 infant=infant,
-                urgent=assessment.level >= URGENT_FROM,
+                assessment=assessment,
+                urgent=assessment_is_urgent(assessment, now),
                 dedupe_key=f"assessment:{assessment.pk}:{guardian.pk}",
             )
         )
@@ -204,7 +219,8 @@ def _centre_doctors(centre):
 
 
 def notify_alert(alert) -> None:
-    """The centre's doctors hear of a new or raised alert."""
+    """The centre's doctors hear of a new or raised alert (or a worse value at its level) at
+    once: every alert asks a doctor for something today."""
     messages_enqueue(
         [
             Draft(
@@ -217,25 +233,42 @@ def notify_alert(alert) -> None:
                     "ref": _reference(alert.infant),
                 },
                 infant=alert.infant,
-                urgent=alert.severity_level >= URGENT_FROM,
-                dedupe_key=f"alert:{alert.pk}:{alert.severity_level}:{doctor.pk}",
+                urgent=True,
+                dedupe_key=f"alert:{alert.pk}:{alert.assessment_id}:{doctor.pk}",
             )
             for doctor in _centre_doctors(alert.centre)
         ]
     )
 
 
-def notify_escalation(alert, minutes: int) -> None:
-    """Level 1: the district centre's doctors. Level 2: the region's on-call list, which until a
-    roster exists is every district doctor of the region."""
-    district = alert.centre.district
+def escalation_recipients(alert) -> list:
+    """Who is paged when an alert escalates, in order: level 1 the district centre's doctors of
+    the infant's district; level 2 (the region, until an on-call roster exists) the district
+    doctors again and the paediatricians of any hospital the infant is referred to. Only
+    people who can open the infant's record are paged: nobody gets a page they meet with 404."""
+    infant = alert.infant
+    district = infant.registered_centre.district
     doctors = User.objects.filter(
-        role=User.Role.DISTRICT_DOCTOR, facility__tier=Facility.Tier.DISTRICT_CENTRE
-    )
-    if alert.escalation_level == 1:
-        doctors = doctors.filter(facility__district=district)
-    else:
-        doctors = doctors.filter(facility__district__region=district.region)
+        role=User.Role.DISTRICT_DOCTOR,
+        facility__tier=Facility.Tier.DISTRICT_CENTRE,
+        facility__district=district,
+    ).select_related("facility")
+    people = list(doctors)
+    if alert.escalation_level >= 2:
+        hospitals = infant.referrals.exclude(status="closed").values("hospital_id")
+        people += list(User.objects.filter(role=User.Role.PAEDIATRICIAN, facility_id__in=hospitals))
+    return [p for p in people if infants_visible_to(p).filter(pk=infant.pk).exists()]
+
+
+def notify_escalation(alert, minutes: int) -> None:
+    """The people who can act above the centre hear that an alert is still unanswered."""
+    recipients = escalation_recipients(alert)
+    if not recipients:
+        logger.error(
+            "alert %s escalated to level %s: nobody at that level can see the infant",
+            alert.public_id,
+            alert.escalation_level,
+        )
     messages_enqueue(
         [
             Draft(
@@ -251,7 +284,7 @@ def notify_escalation(alert, minutes: int) -> None:
                 urgent=True,
                 dedupe_key=f"escalation:{alert.pk}:{alert.escalation_level}:{doctor.pk}",
             )
-            for doctor in doctors
+            for doctor in recipients
         ]
     )
 
@@ -317,6 +350,8 @@ def notify_reminders(reminders, stage: int) -> None:
                         "days": round(infant.age_hours_at(reminder.due_at) / 24),
                     },
                     infant=infant,
+                    assessment=reminder.assessment,
+                    urgent=reminder.assessment.level >= URGENT_FROM,
                     dedupe_key=f"reminder:{reminder.pk}:{stage}:{guardian.pk}",
                 )
             )

@@ -74,7 +74,7 @@ def reminders_dispatch(*, now=None, batch: int | None = None) -> int:
                 reminders = list(
                     Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(status=before, due_at__lte=due)
-                    .select_related("infant")
+                    .select_related("infant", "assessment")
                     .order_by("due_at")[:batch]
                 )
                 if not reminders:

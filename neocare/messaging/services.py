@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from neocare.celery import publish_on_commit
-from neocare.infants.models import Guardianship
+from neocare.infants.models import LATEST_FIRST, Assessment, Guardianship, Infant
 from neocare.messaging.gateways import FAILED, RETRY, SENT, UNKNOWN, Outgoing, gateway
 from neocare.messaging.models import Message, PhoneDay, PhoneOptOut
 from neocare.messaging.templates import SECRET_TEMPLATES, TEMPLATES, render
@@ -65,6 +65,8 @@ class Draft:
     low_priority: bool = False
     # The event that causes it, e.g. "reminder:<id>:1:<guardian>": a repeat writes nothing.
     dedupe_key: str | None = None
+    # The assessment a parent's message speaks for (see `_superseded`).
+    assessment: object = None
 
 
 def messages_enqueue(drafts: Sequence[Draft]) -> list[Message]:
@@ -111,6 +113,7 @@ def messages_enqueue(drafts: Sequence[Draft]) -> list[Message]:
                 template=d.template,
                 params={k: str(v) for k, v in d.params.items()},
                 infant=d.infant,
+                assessment=d.assessment,
                 urgent=d.urgent,
                 low_priority=d.low_priority and not d.urgent,
                 dedupe_key=d.dedupe_key or f"once:{uuid.uuid4()}",
@@ -189,7 +192,12 @@ def _prepare(claimed_ids: Sequence[int]) -> list[tuple[Message, Outgoing]]:
     not per message."""
     now = timezone.now()
     today = _local(now).date()
-    batch = sorted(Message.objects.select_for_update().filter(pk__in=claimed_ids), key=_priority)
+    batch = sorted(
+        Message.objects.select_for_update(of=("self",))
+        .filter(pk__in=claimed_ids)
+        .select_related("assessment"),
+        key=_priority,
+    )
     phones = {m.phone for m in batch}
     opted_out = set(PhoneOptOut.objects.filter(phone__in=phones).values_list("phone", flat=True))
     PhoneDay.objects.bulk_create(
@@ -221,6 +229,15 @@ def _prepare(claimed_ids: Sequence[int]) -> list[tuple[Message, Outgoing]]:
     for message in batch:  # the batch's own routine messages can be folded as well
         if not (message.urgent or message.low_priority):
             waiting.setdefault(message.phone, []).append(message)
+    # What newer assessments have overtaken is withdrawn, in the batch and among what would be
+    # folded into it: it is never sent, alone or inside another text.
+    stale = _superseded([*batch, *(m for queue in waiting.values() for m in queue)])
+    withdrawn = []
+    for phone, queue in waiting.items():
+        withdrawn += [m for m in queue if m.pk in stale and m.pk not in claimed_ids]
+        waiting[phone] = [m for m in queue if m.pk not in stale]
+    for message in withdrawn:
+        message.status, message.reason = Message.Status.WITHDRAWN, "superseded"
 
     budget = settings.SMS_DAILY_BUDGET_PER_PHONE
     to_send, changed, merged = [], [], []
@@ -228,12 +245,19 @@ def _prepare(claimed_ids: Sequence[int]) -> list[tuple[Message, Outgoing]]:
         if message.status == Message.Status.MERGED:
             continue  # folded into an earlier message of this batch
         changed.append(message)
+        if message.pk in stale:
+            message.status, message.reason = Message.Status.WITHDRAWN, "superseded"
+            continue
         if message.phone in opted_out and message.template != "opt_out_confirmed":
             message.status, message.reason = Message.Status.SUPPRESSED, "opted_out"
             continue
         day = days[message.phone]
-        allowed = message.urgent or _allowed_today(
-            message, day, education_today.get(message.phone, 0)
+        # A message that names a time before the next budget day goes today: deferred, it
+        # would name a time already past.
+        allowed = (
+            message.urgent
+            or _names_a_time_before(message, _next_budget_day(now))
+            or _allowed_today(message, day, education_today.get(message.phone, 0))
         )
         if not allowed:
             message.status, message.not_before = Message.Status.PENDING, _next_budget_day(now)
@@ -263,13 +287,62 @@ def _prepare(claimed_ids: Sequence[int]) -> list[tuple[Message, Outgoing]]:
         to_send.append(
             (message, Outgoing(str(message.public_id), message.phone, template_id, params, text))
         )
-    for message in changed + merged:
+    for message in changed + merged + withdrawn:
         message.updated_at = now
     Message.objects.bulk_update(
-        changed + merged, ["status", "reason", "not_before", "merged_into", "updated_at"]
+        changed + merged + withdrawn,
+        ["status", "reason", "not_before", "merged_into", "updated_at"],
     )
     PhoneDay.objects.bulk_update(days.values(), ["sent"])
     return to_send
+
+
+def _superseded(messages: Sequence[Message]) -> set[int]:
+    """The messages about an assessment that the infant's newer assessments have overtaken: the
+    infant's latest assessment now asks more (a higher action), or the same person has since
+    been written about a newer one. Two queries for the whole batch."""
+    about = [m for m in messages if m.assessment_id is not None]
+    if not about:
+        return set()
+    infants = {m.infant_id for m in about}
+    newest = Assessment.objects.filter(infant=OuterRef("pk")).order_by(*LATEST_FIRST)
+    latest = {
+        pk: (latest_pk, level)
+        for pk, latest_pk, level in Infant.objects.filter(pk__in=infants)
+        .annotate(
+            latest=Subquery(newest.values("pk")[:1]),
+            level=Subquery(newest.values("action_level")[:1]),
+        )
+        .values_list("pk", "latest", "level")
+    }
+    newest_told = {
+        (row["recipient_id"], row["infant_id"]): row["newest"]
+        for row in Message.objects.filter(
+            recipient_id__in={m.recipient_id for m in about},
+            infant_id__in=infants,
+            assessment__isnull=False,
+        )
+        .exclude(status=Message.Status.WITHDRAWN)
+        .values("recipient_id", "infant_id")
+        .annotate(newest=Max("assessment_id"))
+    }
+    stale = set()
+    for m in about:
+        latest_pk, latest_level = latest.get(m.infant_id, (None, None))
+        if latest_pk is None or latest_pk == m.assessment_id:
+            continue
+        own_level = m.assessment.action_level
+        told_newer = newest_told.get((m.recipient_id, m.infant_id), 0) > m.assessment_id
+        if latest_level > own_level or told_newer:
+            stale.add(m.pk)
+    return stale
+
+
+def _names_a_time_before(message: Message, instant: datetime) -> bool:
+    """Whether the message speaks of a next measurement due before `instant`."""
+    assessment = message.assessment
+    due = None if assessment is None else assessment.next_measurement_at
+    return due is not None and due < instant
 
 
 def _education_sent_today(phones: set[str], now: datetime) -> dict[str, int]:

@@ -175,10 +175,12 @@ def test_demo_data_builds_history_without_sending_anything(db):
     assert not Reminder.objects.filter(due_at__lt=timezone.now()).exists()
 
 
-def test_the_queue_shows_the_assessment_that_counts_and_the_one_that_opened_the_alert(
+def test_a_worse_value_at_the_alerts_level_moves_the_alert_and_the_queue_shows_it(
     world, client_for
 ):
-    """Defect 11: alert opened by 11.0 at 20 h; the newest is 20.5 at 186 h (1.3 below)."""
+    """Defect 11, and issue #26.7: alert opened by 11.0 at 20 h (doctor review, first day); the
+    newest is 20.5 at 186 h (1.3 below, doctor review again) — the same level, a value 9.5
+    mg/dL higher: the alert pages again and shows the value that sets the action now."""
     baby = InfantFactory(
         registered_centre=world.centre_a1,
         birth_at=timezone.now().replace(microsecond=0) - timedelta(hours=190),
@@ -190,7 +192,7 @@ def test_the_queue_shows_the_assessment_that_counts_and_the_one_that_opened_the_
     post_reading(client_for(doctor), baby, value="11.0", key="d11-a-key0", age_hours=20)
     post_reading(client_for(doctor), baby, value="20.5", key="d11-b-key0", age_hours=186)
     alert = Alert.objects.get(infant=baby)
-    assert alert.assessment.reading.idempotency_key == "d11-a-key0"  # same severity: not raised
+    assert alert.assessment.reading.idempotency_key == "d11-b-key0"
 
     row = next(
         a
@@ -199,12 +201,41 @@ def test_the_queue_shows_the_assessment_that_counts_and_the_one_that_opened_the_
     )
     assert row["latest_assessment"]["measurement"]["value_mg_dl"] == 20.5
     assert row["latest_assessment"]["measurement"]["age_hours"] == 186.0
-    assert row["alert_assessment"]["measurement"]["value_mg_dl"] == 11.0
+    assert row["alert_assessment"] is None  # the alert's own assessment is the latest
 
     page = browser_for(doctor).get(reverse("console:triage")).content.decode()
     # English: mg/dL first, µmol/L in small print (the doctor's display unit, issue #14).
     assert "20.5 mg/dL" in page and "(351 µmol/L)" in page and "at 186 h" in page
-    assert "alert opened at" in page and "11.0 mg/dL</span>" in page and ", at 20 h" in page
+    assert "alert opened at" not in page
+
+
+def test_a_lower_value_at_the_alerts_level_leaves_the_alert_and_the_queue_shows_both(
+    world, client_for
+):
+    """Defect 11: alert opened by TSB 15.0 at 48 h (Δ 1.0, doctor review); the newest is 14.6 at
+    50 h (doctor review again, lower): the alert keeps what opened it, the queue shows both."""
+    baby = InfantFactory(
+        registered_centre=world.centre_a1,
+        birth_at=timezone.now().replace(microsecond=0) - timedelta(hours=52),
+        gestational_age_weeks=38,
+        neurotoxicity_risk_factors=[],
+    )
+    link(baby, guardian())
+    doctor = world.personas["community_doctor"]
+    post_reading(client_for(doctor), baby, value="15.0", key="d11-c-key0", age_hours=48)
+    post_reading(client_for(doctor), baby, value="14.6", key="d11-d-key0", age_hours=50)
+    alert = Alert.objects.get(infant=baby)
+    assert alert.assessment.reading.idempotency_key == "d11-c-key0"
+
+    row = next(
+        a
+        for a in client_for(doctor).get("/api/v1/alerts/").json()["results"]
+        if a["id"] == str(alert.public_id)
+    )
+    assert row["latest_assessment"]["measurement"]["value_mg_dl"] == 14.6
+    assert row["alert_assessment"]["measurement"]["value_mg_dl"] == 15.0
+    page = browser_for(doctor).get(reverse("console:triage")).content.decode()
+    assert "14.6 mg/dL" in page and "alert opened at" in page and "15.0 mg/dL</span>" in page
 
 
 def test_phototherapy_stopped_on_the_referral_schedules_the_rebound_check(world, infant, parent):

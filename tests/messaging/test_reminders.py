@@ -11,6 +11,7 @@ from neocare.alerts.services import alerts_escalate
 from neocare.infants.services import observation_record, reading_record
 from neocare.messaging.models import Message, Reminder
 from neocare.messaging.reminders import reminders_dispatch
+from neocare.messaging.services import messages_send
 from tests.helpers import at_once, make_term_infant_born_50h_ago
 
 
@@ -106,11 +107,15 @@ def _observation_assessments(world, infant, n):
     ]
 
 
-def test_escalation_tells_the_district_doctors(world, infant, client_for):
+def test_escalation_tells_the_district_doctors(world, infant, client_for, gateway):
     district_doctor = world.personas["district_doctor"]
     district_doctor.phone_number = "+8613900000003"
     district_doctor.save()
     record(world, infant, "16.0", "remind-key-6", hours_ago=2)
+    # The escalation delay runs from when the community doctor was sent the alert.
+    messages_send(
+        list(Message.objects.filter(template="doctor_alert").values_list("pk", flat=True))
+    )
 
     alerts_escalate(now=timezone.now() + timedelta(hours=2))
 

@@ -29,7 +29,7 @@ from neocare.infants.models import (
 )
 from neocare.messaging.models import Message, Reminder
 from neocare.messaging.reminders import reminders_dispatch
-from neocare.messaging.services import _render
+from neocare.messaging.services import _render, messages_send
 from neocare.network.models import District, Facility, Region, User
 from neocare.photos.models import Photo
 from neocare.photos.services import PhotoOutcome, photo_outcome_record
@@ -167,6 +167,7 @@ class Replay:
             self._build()
             for number, step in enumerate(self.scenario.steps, start=1):
                 record = self._do(step, number, clock)
+                _send_due()  # what a worker sends at once
                 self._observe(record)
                 self.records.append(record)
                 _check(self.scenario.id, number, step, record, self)
@@ -298,7 +299,9 @@ class Replay:
         if isinstance(step, S.Wait):
             clock.move_to(self._at(step.until_h))
             now = timezone.now()
+            _send_due()  # what quiet hours held until now goes first, as the sweeper sends it
             reminders_dispatch(now=now)
+            _send_due()
             alerts_escalate(now=now)
             return StepRecord(
                 title=f"{step.until_h:g} h — time passes; reminders and escalation run",
@@ -375,9 +378,18 @@ class Replay:
         new = Message.objects.filter(pk__gt=self._seen_message).order_by("pk")
         for message in new:
             who = _recipient(message, self.people)
-            state = "" if message.status == "pending" else f" [{message.get_status_display()}]"
+            shown = message.status not in ("pending", "sent")
+            state = f" [{message.get_status_display()}]" if shown else ""
             record.messages.append((f"{who}{state}", _render(message)))
             self._seen_message = max(self._seen_message, message.pk)
+
+
+def _send_due() -> None:
+    """Send every message due now through the real send path (the console gateway)."""
+    due = Message.objects.filter(status="pending", not_before__lte=timezone.now())
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+    if ids:
+        messages_send(ids)
 
 
 def _check(scenario_id: str, number: int, step, record: StepRecord, replay: Replay) -> None:
