@@ -162,6 +162,9 @@ class InfantFacts:
     # The follow-up plan's requests still open at the moment assessed (neocare.followup): each
     # holds its level and due time until the evidence it asked for, or a clinician, answers it.
     open_requests: tuple["RequestFacts", ...] = ()
+    # A clinician closed the plan's blood-test request raised at this age (hours): what asked
+    # for a TSB on evidence up to then is answered by that decision.
+    tsb_closed_through_age_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -1112,6 +1115,18 @@ def _measurement_signals(
     return signals
 
 
+def _evidence_age(signal: Signal, m: ReadingFacts | None) -> float:
+    """The age of the evidence a signal that asks for a TSB rests on."""
+    detail = signal.detail
+    if signal.code == "first_24_hours":
+        return detail["age_hours"]
+    if signal.code == "tsb_advice_open":
+        return detail["tsb_age_hours"]
+    if signal.code == "request_tsb":
+        return detail["raised_age_hours"]
+    return math.inf if m is None or m.age_hours is None else m.age_hours
+
+
 def _treatment_began(infant: InfantFacts, age: float | None) -> float | None:
     """When the latest course of phototherapy begun by `age` began (hours), or None."""
     if age is None:
@@ -1262,6 +1277,12 @@ def assess(
         )
     if basis is not None and not under_treatment:
         signals.extend(_request_signals(infant.open_requests))
+    closed = infant.tsb_closed_through_age_hours
+    if closed is not None:
+        # A clinician decided about the blood test this evidence asked for.
+        signals = [s for s in signals if not (s.asks == "tsb" and _evidence_age(s, m) <= closed)]
+        if base.asks == "tsb" and m is not None and m.age_hours <= closed:
+            base.asks = "measurement"
     if th.applies and th.source == "aap2022" and infant.neurotoxicity_risk is None:
         signals.append(Signal("neurotoxicity_risk_not_assessed", Action.ROUTINE))
     if th.applies and th.source == "clinician":

@@ -10,7 +10,7 @@ Each assessment runs two steps around the engine, in the caller's transaction:
    loosens a request: only its evidence, or a clinician (`request_close`), ends it.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -108,6 +108,17 @@ def plan_answer(*, infant: Infant, policy: Policy) -> list[Request]:
 
 def _age(infant: Infant, instant) -> float | None:
     return None if instant is None else infant.age_hours_at(instant)
+
+
+def tsb_closed_through(infant: Infant) -> datetime | None:
+    """When the evidence behind the latest blood-test request a clinician closed was raised:
+    what asked for a TSB up to then is answered by that decision."""
+    return (
+        Request.objects.filter(infant=infant, kind=Request.Kind.TSB, status=Request.Status.CLOSED)
+        .order_by("-raised_at")
+        .values_list("raised_at", flat=True)
+        .first()
+    )
 
 
 def request_facts(infant: Infant, requests: list[Request]) -> tuple[RequestFacts, ...]:
@@ -233,10 +244,13 @@ def request_close(*, request: Request, by: User, reason: str) -> Request:
     return request
 
 
-def plan_open(infant: Infant) -> list[Request]:
-    """The infant's open requests, soonest due first (the API, console and parents' page)."""
-    return list(
-        Request.objects.filter(infant=infant, status=Request.Status.OPEN).order_by(
-            "due_at", "raised_at", "pk"
-        )
+def plan_of(infant: Infant, ended: int = 20) -> dict[str, list[Request]]:
+    """The infant's plan: the open requests, soonest due first (a request the hospital answers
+    now, with no due time, first of all), and the latest `ended` ones, newest first."""
+    requests = Request.objects.filter(infant=infant).select_related("closed_by")
+    open_ = sorted(
+        requests.filter(status=Request.Status.OPEN),
+        key=lambda r: (r.due_at is not None, r.due_at or r.raised_at, r.pk),
     )
+    done = requests.exclude(status=Request.Status.OPEN).order_by("-ended_at", "-pk")[:ended]
+    return {"open": open_, "ended": list(done)}

@@ -17,7 +17,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from neocare.alerts.services import alert_raise
-from neocare.followup.services import plan_answer, plan_update, request_facts
+from neocare.followup.services import (
+    plan_answer,
+    plan_update,
+    request_facts,
+    tsb_closed_through,
+)
 from neocare.infants.models import (
     LATEST_FIRST,
     ActionLevel,
@@ -98,7 +103,8 @@ def _records_present_sql(alias: str) -> tuple[str, tuple, int, list[str]]:
         "alert": of(Alert, status__in=ACTIVE, severity_level__gte=ActionLevel.URGENT_REFERRAL),
         "observations": of(Observation),
         "photos": of(Photo, status=Photo.Status.USABLE),
-        "requests": of(Request, status=Request.Status.OPEN),
+        # Any request, open or ended: a closed blood-test request is a clinician's decision.
+        "requests": of(Request),
     }
     # Aliased ("has_…"): some names are also the infant's relations.
     query = (
@@ -147,6 +153,10 @@ def infant_facts(
             )
             for course in infant.phototherapy.order_by("started_at", "id")
         )
+    closed_through = None
+    if "requests" in present:
+        closed_at = tsb_closed_through(infant)
+        closed_through = None if closed_at is None else infant.age_hours_at(closed_at)
     pending_since, pending_action = None, None
     if "hospital" in present:
         pending_since, pending_action = _hospital_visit_pending(infant)
@@ -165,6 +175,7 @@ def infant_facts(
         else ClinicianThresholds(threshold.phototherapy_mg_dl, threshold.exchange_mg_dl),
         phototherapy=courses,
         open_requests=requests,
+        tsb_closed_through_age_hours=closed_through,
     )
 
 
@@ -243,7 +254,9 @@ def _recent_photo_estimates(infant: Infant, basis_at: datetime, hours: float) ->
     return [photo_facts(infant, p) for p in photos]
 
 
-def _basis(reading, observation, photo, phototherapy) -> datetime:
+def _basis(reading, observation, photo, phototherapy, at: datetime | None = None) -> datetime:
+    if at is not None:  # a clinician's decision, with no new record
+        return at
     if reading is not None:
         return reading.measured_at
     if observation is not None:
@@ -301,6 +314,8 @@ def _assessment_store(
     observation: Observation | None,
     photo,
     phototherapy: Phototherapy | None,
+    at: datetime | None = None,
+    decided_by: User | None = None,
 ) -> Assessment:
     """Assess the infant and store the result.
 
@@ -311,7 +326,7 @@ def _assessment_store(
     before it, and the verdict is kept on the reading: no later assessment lets a doubtful value
     lower anything.
     """
-    own_at = _basis(reading, observation, photo, phototherapy)
+    own_at = _basis(reading, observation, photo, phototherapy, at)
     latest = assessment_latest(infant)
     basis_at = own_at if latest is None else max(own_at, latest.basis_at)
     # A reading is what prompted the moment assessed only when it is that moment's newest.
@@ -363,6 +378,7 @@ def _assessment_store(
         observation=observation,
         photo=photo,
         phototherapy=phototherapy,
+        decided_by=decided_by,
         basis_at=basis_at,
         action=result.action.code,
         action_level=int(result.action),
@@ -384,6 +400,7 @@ def assessment_record(
     observation: Observation | None = None,
     photo=None,
     phototherapy: Phototherapy | None = None,
+    at: datetime | None = None,
     announce: bool = True,
 ) -> Assessment:
     """Assess the infant at a new reading, observation, usable photo or phototherapy change,
@@ -404,8 +421,10 @@ def assessment_record(
         observation=observation,
         photo=photo,
         phototherapy=phototherapy,
+        at=at,
+        decided_by=actor if at is not None else None,
     )
-    own_at = _basis(reading, observation, photo, phototherapy)
+    own_at = _basis(reading, observation, photo, phototherapy, at)
     late = now - own_at > timedelta(minutes=settings.LATE_ENTRY_AFTER_MINUTES)
     alert_raise(assessment=assessment, actor=actor, announce=announce)
     told = announce and (not late or assessment.level >= ActionLevel.URGENT_REFERRAL)

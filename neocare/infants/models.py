@@ -423,6 +423,16 @@ class Assessment(models.Model):
     # Null when the model did not score this reading (not applicable or unavailable).
     risk_probability = models.FloatField(null=True, blank=True)
     risk_model_version = models.CharField(max_length=80, blank=True)
+    # A re-assessment with no new record: the clinician whose decision prompted it (a request of
+    # the follow-up plan closed). No index: read only with the assessment.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -451,6 +461,13 @@ class Assessment(models.Model):
                     observation__isnull=True,
                     photo__isnull=True,
                     phototherapy__isnull=False,
+                )
+                | models.Q(
+                    reading__isnull=True,
+                    observation__isnull=True,
+                    photo__isnull=True,
+                    phototherapy__isnull=True,
+                    decided_by__isnull=False,
                 ),
                 name="assessment_has_one_basis",
             )

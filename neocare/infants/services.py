@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
+from neocare.followup.services import request_close
 from neocare.infants.assessments import assessment_record
 from neocare.infants.models import (
     STOOL_CARD_PALE_NUMBERS,
@@ -542,3 +543,12 @@ def clinician_threshold_set(
         object_id=threshold.public_id,
     )
     return threshold
+
+
+@transaction.atomic
+def plan_request_close(*, request, by: User, reason: str):
+    """A clinician closes a request of the follow-up plan with a reason (audited); the infant
+    is re-assessed at once, so the plan, the alert and every page follow the decision."""
+    closed = request_close(request=request, by=by, reason=reason)
+    assessment_record(infant=closed.infant, actor=by, at=timezone.now())
+    return closed

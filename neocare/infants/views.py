@@ -15,6 +15,8 @@ from rest_framework.views import APIView
 
 from neocare.api_schema import error_response, idempotent_write
 from neocare.audit.services import audit_list, audit_view
+from neocare.followup.serializers import PlanSerializer, RequestCloseSerializer, RequestSerializer
+from neocare.followup.services import plan_of
 from neocare.infants import services
 from neocare.infants.assessments import assessment_latest, assessment_unrecorded
 from neocare.infants.filters import InfantFilter, ObservationFilter, ReadingFilter
@@ -286,6 +288,36 @@ class InfantViewSet(
         if latest is None:
             return Response(assessment_unrecorded(infant))
         return Response(AssessmentSerializer(latest).data)
+
+    @extend_schema(responses=PlanSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def plan(self, request, id=None):
+        """The follow-up plan: what is asked of whom, by when and why, until the evidence it
+        asked for or a clinician answers it (open requests soonest first), and how the latest
+        ones ended."""
+        infant = self.get_object()
+        self._audit_view(infant, "plan")
+        return Response(PlanSerializer(plan_of(infant)).data)
+
+    @extend_schema(request=RequestCloseSerializer, responses=RequestSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="plan/<uuid:request_id>/close",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def plan_close(self, request, id=None, request_id=None):
+        """A clinician closes an open request with a reason (audited); the infant is
+        re-assessed at once."""
+        infant = self.get_object()
+        asked = get_object_or_404(infant.requests, public_id=request_id)
+        serializer = RequestCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        closed = services.plan_request_close(
+            request=asked, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(RequestSerializer(closed).data)
 
     @extend_schema(responses=RecordSerializer)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

@@ -155,6 +155,9 @@ def notify_assessment(assessment, *, now) -> None:
     means and when to measure next (the assessment's one parent message)."""
     if assessment.observation_id is not None:
         return  # observations change the advice; an emergency reaches them as a referral
+    records = (assessment.reading_id, assessment.photo_id, assessment.phototherapy_id)
+    if all(record is None for record in records):
+        return  # a clinician's decision: the clinician speaks with the family
     infant = assessment.infant
     drafts = []
     for guardian in _guardians(infant):

@@ -1,0 +1,1 @@
+from tests.followup.course import clock, gateway, people  # noqa: F401  (fixtures)
