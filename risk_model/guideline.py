@@ -865,10 +865,20 @@ def _base(
         falls = _falls_in_a_row(measurements)
         ended_by_age = age >= _monitoring_end_day(infant, policy) * 24
         limit = _prolonged_limit_hours(infant, policy)
-        if (falls >= policy.judgement_band_falls_to_stop or ended_by_age) and limit > age:
+        # Monitoring never ends on a rise, whatever the age: the next measurement must show the
+        # bilirubin is no longer climbing (issue #26.9).
+        rising = len(measurements) >= 2 and m.shown_mg_dl > measurements[-2].shown_mg_dl
+        ends = falls >= policy.judgement_band_falls_to_stop or ended_by_age
+        if ended_by_age and rising:
+            code = "still_rising_after_end_day"
+        if ends and limit > age and not rising:
             code, asks = "monitoring_ends", "prolonged_check"
             window = (0, limit - age)
-            detail.update(ended_by="age" if ended_by_age else "falls", limit_days=limit // 24)
+            detail.update(
+                ended_by="age" if ended_by_age else "falls",
+                limit_days=limit // 24,
+                age_days=int(age // 24),
+            )
         detail.update(
             falls=policy.judgement_band_falls_to_stop,
             end_day=_monitoring_end_day(infant, policy),

@@ -116,6 +116,15 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "≥ 72 h: AAP 2022 leaves follow-up to clinical judgement. Programme policy: measure within "
         "{window} h until {falls} successive falls or day {end_day}.",
     ),
+    "still_rising_after_end_day": (
+        "胆红素虽远低于需要治疗的水平，但仍在上升，请按时复测。",
+        "The bilirubin is well below the treatment level but still rising; keep measuring on time.",
+        "{method} {value}，{age} 小时：距光疗阈值 {threshold} 差 {gap}，已满 {end_day} 天但仍在上升："
+        "本项目政策：不在上升时停止监测，{window} 小时内复测。",
+        "{method} {value} at {age} h: Δ {gap} below the phototherapy threshold {threshold}; day "
+        "{end_day} reached but still rising. Programme policy: monitoring never ends on a rise; "
+        "measure within {window} h.",
+    ),
     "monitoring_ends": (
         "{ended_parent}",
         "{ended_parent}",
@@ -556,12 +565,12 @@ FIRST_DAY = {
 MONITORING_ENDS = {
     ZH: {
         "falls": "黄疸在消退，且远低于需要治疗的水平，无需常规复测。",
-        "age": "宝宝已满 {end_day} 天，胆红素远低于需要治疗的水平，无需常规复测。",
+        "age": "宝宝已满 {age_days} 天，胆红素远低于需要治疗的水平，无需常规复测。",
     },
     EN: {
         "falls": "The jaundice is fading and well below the treatment level; no routine "
         "measurement is needed.",
-        "age": "Your baby is {end_day} days old and the bilirubin is well below the treatment "
+        "age": "Your baby is {age_days} days old and the bilirubin is well below the treatment "
         "level; no routine measurement is needed.",
     },
 }
@@ -809,7 +818,9 @@ def _value_builder(result, detail: dict):
                 else FIRST_DAY[lang]["ask"].format(window=_window(detail["window_hours"]))
             )
         if key == "ended_parent":
-            return MONITORING_ENDS[lang][detail["ended_by"]].format(end_day=detail["end_day"])
+            return MONITORING_ENDS[lang][detail["ended_by"]].format(
+                end_day=detail["end_day"], age_days=detail["age_days"]
+            )
         if key == "cap":
             if "capped_at_age_hours" not in detail:
                 return ""
