@@ -418,6 +418,9 @@ CLINICAL_POLICY = {
     # After phototherapy: rebound risk -> 6-12 h after stopping, then the next day (24-36 h).
     "rebound_first_window_hours": (6, 12),
     "rebound_next_day_window_hours": (24, 36),
+    # A course with no recorded end counts as stopped at the first home reading, or 72 h after
+    # it began; the hospital is asked to record the end.
+    "phototherapy_unclosed_after_hours": 72,
 }
 
 # An alert nobody acknowledged escalates after this many minutes at its severity: to the

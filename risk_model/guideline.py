@@ -137,6 +137,10 @@ class PhototherapyFacts:
 
     started_age_hours: float
     stopped_age_hours: float | None = None
+    # No end was recorded: `stopped_age_hours` is when the infant was evidently home (a home
+    # reading) or the programme's longest course ran out (Policy.phototherapy_unclosed_after_
+    # hours); the hospital is asked to record the real end.
+    unclosed: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,10 @@ class InfantFacts:
     # A clinician closed the plan's blood-test request raised at this age (hours): what asked
     # for a TSB on evidence up to then is answered by that decision.
     tsb_closed_through_age_hours: float | None = None
+    # When a hospital last sent the infant home without phototherapy (a referral treated
+    # otherwise, or closed): what was measured, estimated and reported before then was answered
+    # there, as phototherapy answers what was measured before it.
+    hospital_seen_age_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -637,13 +645,17 @@ def _observation_signals(
         ("stool_pale", "dark_urine", "weight_g", *DANGER_SIGNS, *OTHER_EMERGENCY_SIGNS),
     )
 
+    seen = infant.hospital_seen_age_hours
+
     def reported(names) -> list[str]:
+        # A sign reported before a hospital examined the infant was answered there.
         return [
             name
             for name in names
             if name in reports
             and reports[name][0]
             and at - reports[name][1] <= policy.danger_signs_valid_hours
+            and (seen is None or reports[name][1] > seen)
         ]
 
     pale = reports.get("stool_pale")
@@ -805,6 +817,19 @@ def _base(
     if m is None:
         if under_treatment:
             return _Base("under_phototherapy", Action.ROUTINE, None, treating)
+        seen = infant.hospital_seen_age_hours
+        if (
+            seen is not None
+            and seen <= origin
+            and (course is None or seen >= course.stopped_age_hours)
+        ):
+            window = policy.no_measurement_window_hours
+            return _Base(
+                "after_hospital_visit",
+                Action.REPEAT_SOONER,
+                _window_after(origin, window),
+                {"window_hours": window, "since_age_hours": seen},
+            )
         if course is not None:  # stopped, nothing measured since
             risks = rebound_risk(infant, course)
             window = (
@@ -1217,10 +1242,14 @@ def assess(
     )
     origin = 0.0 if basis is None else basis
     course, under_treatment = (None, False) if basis is None else _treatment_at(infant, basis)
-    # The treatment answered everything measured before it stopped.
+    # The treatment answered everything measured before it stopped; a hospital visit that
+    # sent the infant home answered everything before it.
     after_age = -math.inf
     if course is not None and not under_treatment:
         after_age = course.stopped_age_hours
+    seen = infant.hospital_seen_age_hours
+    if seen is not None and basis is not None and seen <= basis and not under_treatment:
+        after_age = max(after_age, seen)
     measurements = [
         r
         for r in known
@@ -1287,6 +1316,17 @@ def assess(
         )
     if basis is not None and not under_treatment:
         signals.extend(_request_signals(infant.open_requests))
+        if course is not None and course.unclosed:
+            signals.append(
+                Signal(
+                    "phototherapy_unclosed",
+                    Action.ROUTINE,
+                    {
+                        "started_age_hours": course.started_age_hours,
+                        "stopped_age_hours": course.stopped_age_hours,
+                    },
+                )
+            )
     closed = infant.tsb_closed_through_age_hours
     if closed is not None:
         # A clinician decided about the blood test this evidence asked for.

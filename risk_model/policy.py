@@ -82,6 +82,10 @@ class Policy:
     # day" is this window after stopping.
     rebound_first_window_hours: tuple[float, float] = (6, 12)
     rebound_next_day_window_hours: tuple[float, float] = (24, 36)
+    # A course of phototherapy with no recorded end is taken as stopped this long after it
+    # began (or at the first home reading, if sooner), so that the infant's later readings are
+    # assessed, not left to a treating team that no longer has the infant.
+    phototherapy_unclosed_after_hours: float = 72
 
 
 DEFAULT_POLICY = Policy()

@@ -134,6 +134,21 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "{ended_by}. Programme policy: routine monitoring ends; check for prolonged jaundice at "
         "{limit_days} days.",
     ),
+    "phototherapy_unclosed": (
+        "医院尚未记录光疗结束的时间，已请医院补记。",
+        "The hospital has not yet recorded when phototherapy stopped; it has been asked to.",
+        "{started} 小时开始的光疗没有记录结束时间：自 {stopped} 小时起按光疗已结束评估（家中读数或超过本项目政策的最长疗程）；请医院记录光疗结束时间。",
+        "Phototherapy started at {started} h has no recorded end: assessed as stopped from "
+        "{stopped} h (a home reading, or the programme's longest course passed); the hospital is "
+        "asked to record when it stopped.",
+    ),
+    "after_hospital_visit": (
+        "医院已为宝宝检查，请在家里继续按时测量胆红素。",
+        "The hospital has seen your baby; keep measuring the bilirubin at home on time.",
+        "{since} 小时医院接诊后出院（未光疗），此后尚无 TcB 或 TSB{measure_within}",
+        "Sent home by the hospital at {since} h (no phototherapy); no TcB or TSB since."
+        "{measure_within}",
+    ),
     "no_reading": (
         "还没有仪器或抽血测得的胆红素值，请测量一次。",
         "There is no meter or blood-test bilirubin value yet; please measure once.",
@@ -878,7 +893,9 @@ def reason(code: str, result, detail: dict | None = None) -> dict:
     }
 
 
-SPEAKS_FOR_ITSELF = frozenset({"under_phototherapy", "after_phototherapy_check", "no_reading"})
+SPEAKS_FOR_ITSELF = frozenset(
+    {"under_phototherapy", "after_phototherapy_check", "no_reading", "after_hospital_visit"}
+)
 
 
 def explain(result, base) -> None:

@@ -264,11 +264,26 @@ def referral_update(
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if status not in REFERRAL_ORDER:
         raise ValidationError({"status": [_("Unknown status.")]})
-    if REFERRAL_ORDER.index(status) <= REFERRAL_ORDER.index(referral.status):
+    # Recording the end of the phototherapy the referral gave keeps the status as it is.
+    stop_only = (
+        status == referral.status
+        and phototherapy_stopped_at is not None
+        and phototherapy_started_at is None
+    )
+    if not stop_only and REFERRAL_ORDER.index(status) <= REFERRAL_ORDER.index(referral.status):
         raise ValidationError(
-            {"status": [_("A referral moves forward only (now: %(s)s).") % {"s": referral.status}]}
+            {
+                "status": [
+                    _("A referral moves forward only (now: %(s)s).")
+                    % {"s": referral.get_status_display()}
+                ]
+            }
         )
-    if status == Referral.Status.TREATED and treatment not in Referral.Treatment.values:
+    if (
+        status == Referral.Status.TREATED
+        and not stop_only
+        and treatment not in Referral.Treatment.values
+    ):
         raise ValidationError({"treatment": [_("Say which treatment was given.")]})
     phototherapy = (treatment or referral.treatment) == Referral.Treatment.PHOTOTHERAPY
     if treatment == Referral.Treatment.PHOTOTHERAPY and phototherapy_started_at is None:
@@ -289,6 +304,7 @@ def referral_update(
     referral.save()
     _audit(actor=by, alert_or_referral=referral, what=status, reason=treatment)
     # infants.services records readings through this module's alerts: imported here, once.
+    from neocare.infants.assessments import assessment_record
     from neocare.infants.services import phototherapy_record, phototherapy_stop
 
     if phototherapy_started_at is not None:
@@ -306,6 +322,10 @@ def referral_update(
                 {"phototherapy_stopped_at": [_("No course of phototherapy is running.")]}
             )
         phototherapy_stop(course=course, by=by, stopped_at=phototherapy_stopped_at)
+    elif status in (Referral.Status.TREATED, Referral.Status.CLOSED) and not phototherapy:
+        # The hospital sent the infant home without phototherapy: the plan is made again from
+        # what the visit answered (what was measured and reported before it).
+        assessment_record(infant=referral.infant, actor=by, at=timezone.now())
     return referral
 
 

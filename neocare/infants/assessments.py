@@ -145,21 +145,16 @@ def infant_facts(
     courses = ()
     if "phototherapy" in present:
         courses = tuple(
-            PhototherapyFacts(
-                started_age_hours=infant.age_hours_at(course.started_at),
-                stopped_age_hours=None
-                if course.stopped_at is None
-                else infant.age_hours_at(course.stopped_at),
-            )
+            _course_facts(infant, course)
             for course in infant.phototherapy.order_by("started_at", "id")
         )
     closed_through = None
     if "requests" in present:
         closed_at = tsb_closed_through(infant)
         closed_through = None if closed_at is None else infant.age_hours_at(closed_at)
-    pending_since, pending_action = None, None
+    pending_since, pending_action, seen = None, None, None
     if "hospital" in present:
-        pending_since, pending_action = _hospital_visit_pending(infant)
+        pending_since, pending_action, seen = _hospital_visit_pending(infant)
     return InfantFacts(
         hospital_visit_pending_since_age_hours=pending_since,
         hospital_visit_pending_action=pending_action,
@@ -176,18 +171,51 @@ def infant_facts(
         phototherapy=courses,
         open_requests=requests,
         tsb_closed_through_age_hours=closed_through,
+        hospital_seen_age_hours=seen,
     )
 
 
-def _hospital_visit_pending(infant: Infant) -> tuple[float | None, int | None]:
+def _course_facts(infant: Infant, course: Phototherapy) -> PhototherapyFacts:
+    """A course as the engine reads it. One with no recorded end counts as stopped at the first
+    home reading after it began (the infant is home), or when the programme's longest course
+    ran out — and says so, asking the hospital for the real end."""
+    started = infant.age_hours_at(course.started_at)
+    if course.stopped_at is not None:
+        return PhototherapyFacts(started, infant.age_hours_at(course.stopped_at))
+    longest = started + clinical_policy().phototherapy_unclosed_after_hours
+    home = (
+        infant.readings.filter(method=Reading.Method.TCB_HOME, measured_at__gt=course.started_at)
+        .order_by("measured_at")
+        .values_list("measured_at", flat=True)
+        .first()
+    )
+    if home is not None:
+        longest = min(longest, infant.age_hours_at(home))
+    return PhototherapyFacts(started, longest, unclosed=True)
+
+
+def _hospital_visit_pending(infant: Infant) -> tuple[float | None, int | None, float | None]:
     """Since when (age, hours) the infant has been sent to hospital without a hospital having
     received it yet: a referral still "sent" or "accepted", or an open alert at urgent referral
     or above that no hospital has received the infant for since. It ends when the hospital
-    moves the referral on (arrived, treated, closed) or a doctor resolves the alert."""
+    moves the referral on (arrived, treated, closed) or a doctor resolves the alert. Also when
+    a hospital last received the infant (age, hours), or None."""
     from neocare.alerts.models import ACTIVE, Alert, Referral  # alerts depends on infants
 
     waiting = (Referral.Status.SENT, Referral.Status.ACCEPTED)
-    referrals = list(infant.referrals.select_related("alert").only("created_at", "status", "alert"))
+    referrals = list(
+        infant.referrals.select_related("alert").only(
+            "created_at", "updated_at", "status", "treatment", "alert"
+        )
+    )
+    # Sent home without phototherapy (a course of phototherapy answers for itself).
+    home = (Referral.Status.TREATED, Referral.Status.CLOSED)
+    sent_home = [
+        r.updated_at
+        for r in referrals
+        if r.status in home and r.treatment != Referral.Treatment.PHOTOTHERAPY
+    ]
+    seen = infant.age_hours_at(max(sent_home)) if sent_home else None
     pending = [
         (r.created_at, r.alert.severity_level if r.alert else ActionLevel.URGENT_REFERRAL)
         for r in referrals
@@ -202,9 +230,9 @@ def _hospital_visit_pending(infant: Infant) -> tuple[float | None, int | None]:
         if not received:
             pending.append((alert.raised_at, alert.severity_level))
     if not pending:
-        return None, None
+        return None, None, seen
     since = min(at for at, _ in pending)
-    return infant.age_hours_at(since), max(level for _, level in pending)
+    return infant.age_hours_at(since), max(level for _, level in pending), seen
 
 
 def reading_facts(infant: Infant, reading: Reading) -> ReadingFacts:
