@@ -263,6 +263,10 @@ SPECTACULAR_SETTINGS = {
         "QuestionEscalationEnum": "neocare.questions.models.Question.Escalation",
         # Named as before the questions app shared the field name (alerts' schema unchanged).
         "EscalationLevelEnum": "neocare.alerts.models.Alert.Escalation",
+        "FollowUpStatusEnum": "neocare.infants.models.FollowUpStatus",
+        "RequestKindEnum": "neocare.followup.models.Request.Kind",
+        "RequestStatusEnum": "neocare.followup.models.Request.Status",
+        "RequestAnswerEnum": "neocare.followup.models.Request.Answer",
     },
 }
 

@@ -84,6 +84,32 @@ class HyperbilirubinemiaRiskFactor(models.TextChoices):
     MACROSOMIC_IDM = "macrosomic_idm", _("macrosomic infant of a diabetic mother")
 
 
+class FollowUpStatus(models.TextChoices):
+    """Where the infant's follow-up stands, set by clinicians and hospital systems. The first
+    four go on with everything; the last four end what is automatic (reminders, articles, texts
+    to the family) and close the plan's requests and open alerts with the reason."""
+
+    ACTIVE = "active", _("active")
+    IN_HOSPITAL = "in_hospital", _("in hospital")
+    UNDER_PHOTOTHERAPY = "under_phototherapy", _("under phototherapy")
+    BACK_HOME = "back_home", _("back home after hospital")
+    COMPLETED = "completed", _("follow-up completed")
+    MOVED = "moved", _("moved or transferred")
+    DIED = "died", _("died")
+    DECLINED = "declined", _("declined follow-up")
+
+
+# Follow-up that has ended: nothing automatic goes to the family any more ("died" says nothing).
+FOLLOW_UP_ENDED = frozenset(
+    {
+        FollowUpStatus.COMPLETED,
+        FollowUpStatus.MOVED,
+        FollowUpStatus.DIED,
+        FollowUpStatus.DECLINED,
+    }
+)
+
+
 class Infant(models.Model):
     class Sex(models.TextChoices):
         FEMALE = "female", _("female")
@@ -121,6 +147,12 @@ class Infant(models.Model):
     neurotoxicity_risk_factors = models.JSONField(null=True, blank=True)
     # List of HyperbilirubinemiaRiskFactor values.
     hyperbilirubinemia_risk_factors = models.JSONField(default=list, blank=True)
+    follow_up_status = models.CharField(
+        _("follow-up status"),
+        max_length=24,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.ACTIVE,
+    )
     guardians = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Guardianship", related_name="infants"
     )
@@ -156,6 +188,10 @@ class Infant(models.Model):
     def age_hours_at(self, instant: datetime) -> float:
         """Age in hours at an aware `instant`: the hour every guideline table is indexed by."""
         return (instant - self.birth_at).total_seconds() / 3600
+
+    @property
+    def follow_up_ended(self) -> bool:
+        return self.follow_up_status in FOLLOW_UP_ENDED
 
 
 class ConsentText(models.Model):

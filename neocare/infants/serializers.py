@@ -17,6 +17,7 @@ from neocare.infants.models import (
     Assessment,
     ClinicianThreshold,
     ConsentText,
+    FollowUpStatus,
     Guardianship,
     HyperbilirubinemiaRiskFactor,
     Infant,
@@ -77,10 +78,11 @@ class InfantSerializer(StrictModelSerializer):
             "feeding",
             "neurotoxicity_risk_factors",
             "hyperbilirubinemia_risk_factors",
+            "follow_up_status",
             "age_hours",
             "created_at",
         ]
-        read_only_fields = ["created_at"]
+        read_only_fields = ["created_at", "follow_up_status"]
 
     def get_age_hours(self, infant: Infant) -> float:
         return round(infant.age_hours_at(timezone.now()), 1)
@@ -482,3 +484,40 @@ class ConsentTextSerializer(serializers.ModelSerializer):
     class Meta:
         model = ConsentText
         fields = ["version", "text_zh", "text_en", "in_force_from"]
+
+
+class FollowUpStatusSerializer(serializers.Serializer):
+    """A clinician or hospital system sets where the infant's follow-up stands, with a reason."""
+
+    status = serializers.ChoiceField(choices=FollowUpStatus.choices)
+    reason = serializers.CharField(max_length=500)
+
+
+class InfantCorrectionSerializer(StrictSerializer):
+    """Facts a clinician corrects after registration, each optional, with the reason. The
+    same bounds as at registration."""
+
+    birth_at = AwareDateTimeField(required=False)
+    gestational_age_weeks = serializers.IntegerField(
+        min_value=settings.GESTATIONAL_AGE_MIN_WEEKS,
+        max_value=settings.GESTATIONAL_AGE_MAX_WEEKS,
+        required=False,
+    )
+    gestational_age_days = serializers.IntegerField(min_value=0, max_value=6, required=False)
+    birth_weight_g = serializers.IntegerField(min_value=300, max_value=7000, required=False)
+    feeding = serializers.ChoiceField(choices=Infant.Feeding.choices, required=False)
+    neurotoxicity_risk_factors = serializers.MultipleChoiceField(
+        choices=NeurotoxicityRiskFactor.choices, allow_null=True, allow_empty=True, required=False
+    )
+    hyperbilirubinemia_risk_factors = serializers.MultipleChoiceField(
+        choices=HyperbilirubinemiaRiskFactor.choices, allow_empty=True, required=False
+    )
+    reason = serializers.CharField(max_length=500)
+
+    def validate(self, attrs):
+        for name in ("neurotoxicity_risk_factors", "hyperbilirubinemia_risk_factors"):
+            if attrs.get(name) is not None:
+                attrs[name] = sorted(attrs[name])
+        if len(attrs) == 1:
+            raise serializers.ValidationError(_("Give at least one fact to correct."))
+        return attrs

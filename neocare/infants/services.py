@@ -17,15 +17,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from neocare.alerts.models import ACTIVE, Alert
 from neocare.audit.models import AuditEvent
 from neocare.audit.services import audit_record
+from neocare.followup.models import Request
 from neocare.followup.services import request_close
 from neocare.infants.assessments import assessment_record
 from neocare.infants.models import (
+    FOLLOW_UP_ENDED,
     STOOL_CARD_PALE_NUMBERS,
     BreakGlassAccess,
     ClinicianThreshold,
     ConsentText,
+    FollowUpStatus,
     Guardianship,
     Infant,
     Observation,
@@ -33,7 +37,7 @@ from neocare.infants.models import (
     Reading,
 )
 from neocare.messaging import notify
-from neocare.messaging.models import Message
+from neocare.messaging.models import Message, Reminder
 from neocare.network.models import Facility, User
 from risk_model.tables import AAP_MIN_GA_WEEKS
 from risk_model.units import Unit, to_mg_dl, to_umol_l
@@ -552,3 +556,142 @@ def plan_request_close(*, request, by: User, reason: str):
     closed = request_close(request=request, by=by, reason=reason)
     assessment_record(infant=closed.infant, actor=by, at=timezone.now())
     return closed
+
+
+# Who decides about an infant's follow-up and corrects its facts: clinicians in scope, and the
+# hospital's information system (FHIR).
+DECIDERS = (
+    User.Role.COMMUNITY_DOCTOR,
+    User.Role.DISTRICT_DOCTOR,
+    User.Role.PAEDIATRICIAN,
+    User.Role.HOSPITAL_SYSTEM,
+)
+
+
+def _check_decider(by: User) -> None:
+    if by.role not in DECIDERS:
+        raise PermissionDenied(_("Only clinicians change an infant's follow-up or its facts."))
+
+
+def _reason_given(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    return reason.strip()
+
+
+@transaction.atomic
+def follow_up_status_set(*, infant: Infant, by: User, status: str, reason: str) -> Infant:
+    """Set where the infant's follow-up stands (audited with the reason).
+
+    Ending it (completed, moved, died, declined) stops at once every reminder and every
+    automatic text to the family — pending ones are kept as not sent, later ones are never
+    written — and closes the plan's open requests and the open alert with the reason: nobody
+    is paged about it any more, and "died" says nothing to the family. Taking it up again
+    re-assesses the infant, so the plan starts from what the record says now."""
+    _check_decider(by)
+    if status not in FollowUpStatus.values:
+        raise ValidationError({"status": [_("Unknown follow-up status.")]})
+    reason = _reason_given(reason)
+    infant = Infant.objects.select_for_update().get(pk=infant.pk)
+    before = infant.follow_up_status
+    if before == status:
+        return infant
+    infant.follow_up_status = status
+    infant.save(update_fields=["follow_up_status"])
+    audit_record(
+        actor=by,
+        infant=infant,
+        action=AuditEvent.Action.UPDATE,
+        object_type="follow_up_status",
+        object_id=infant.public_id,
+        reason=f"{before} → {status}: {reason}",
+    )
+    if status in FOLLOW_UP_ENDED:
+        _follow_up_end(infant, by, status, reason)
+    elif before in FOLLOW_UP_ENDED:
+        assessment_record(infant=infant, actor=by, at=timezone.now())
+    return infant
+
+
+def _follow_up_end(infant: Infant, by: User, status: str, reason: str) -> None:
+    now = timezone.now()
+    Reminder.objects.filter(
+        infant=infant, status__in=(Reminder.Status.PENDING, Reminder.Status.FIRST_SENT)
+    ).update(status=Reminder.Status.CANCELLED)
+    Message.objects.filter(
+        infant=infant, recipient__role=User.Role.GUARDIAN, status=Message.Status.PENDING
+    ).update(status=Message.Status.SUPPRESSED, reason=status)
+    note = f"{FollowUpStatus(status).label}: {reason}"
+    Request.objects.filter(infant=infant, status=Request.Status.OPEN).update(
+        status=Request.Status.CLOSED, ended_at=now, closed_by=by, close_reason=note
+    )
+    for alert in Alert.objects.select_for_update().filter(infant=infant, status__in=ACTIVE):
+        alert.status, alert.resolved_at, alert.resolved_by = Alert.Status.RESOLVED, now, by
+        alert.acknowledged_at = alert.acknowledged_at or now
+        alert.outcome, alert.outcome_note = Alert.Outcome.OTHER, note
+        alert.save()
+        audit_record(
+            actor=by,
+            infant=infant,
+            action=AuditEvent.Action.UPDATE,
+            object_type="alert",
+            object_id=alert.public_id,
+            reason=f"resolved: {status}",
+        )
+
+
+# The facts a clinician may correct after registration; each changes the thresholds or the
+# monitoring, so the infant is re-assessed at once.
+CORRECTABLE = (
+    "birth_at",
+    "gestational_age_weeks",
+    "gestational_age_days",
+    "birth_weight_g",
+    "feeding",
+    "neurotoxicity_risk_factors",
+    "hyperbilirubinemia_risk_factors",
+)
+
+
+@transaction.atomic
+def infant_facts_correct(*, infant: Infant, by: User, reason: str, **changes) -> Infant:
+    """A clinician corrects the infant's facts (a G6PD result found later, the gestation, the
+    birth time, the feeding) with a reason; every change is audited with its old and new
+    value, and the infant is re-assessed at once."""
+    _check_decider(by)
+    reason = _reason_given(reason)
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise ValidationError(
+            {name: [_("This fact cannot be corrected here.")] for name in unknown}
+        )
+    infant = Infant.objects.select_for_update().get(pk=infant.pk)
+    changed = {
+        name: (getattr(infant, name), value)
+        for name, value in changes.items()
+        if getattr(infant, name) != value
+    }
+    if not changed:
+        return infant
+    if "birth_at" in changed:
+        birth = changed["birth_at"][1]
+        _check_not_in_future("birth_at", birth)
+        first = infant.readings.order_by("measured_at").values_list("measured_at", flat=True)
+        if first.first() is not None and first.first() < birth:
+            raise ValidationError(
+                {"birth_at": [_("A reading of this infant was measured before this time.")]}
+            )
+    for name, (_old, new) in changed.items():
+        setattr(infant, name, new)
+    infant.save(update_fields=list(changed))
+    audit_record(
+        actor=by,
+        infant=infant,
+        action=AuditEvent.Action.UPDATE,
+        object_type="infant_facts",
+        object_id=infant.public_id,
+        reason="; ".join(f"{name}: {old} → {new}" for name, (old, new) in changed.items())
+        + f" ({reason})",
+    )
+    assessment_record(infant=infant, actor=by, at=timezone.now())
+    return infant

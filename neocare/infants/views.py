@@ -28,8 +28,10 @@ from neocare.infants.serializers import (
     BreakGlassSerializer,
     ClinicianThresholdSerializer,
     ConsentTextSerializer,
+    FollowUpStatusSerializer,
     GuardianLinkSerializer,
     GuardianshipSerializer,
+    InfantCorrectionSerializer,
     InfantSerializer,
     ObservationSerializer,
     PhototherapySerializer,
@@ -288,6 +290,34 @@ class InfantViewSet(
         if latest is None:
             return Response(assessment_unrecorded(infant))
         return Response(AssessmentSerializer(latest).data)
+
+    @extend_schema(request=FollowUpStatusSerializer, responses=InfantSerializer)
+    @action(detail=True, methods=["post"], url_path="follow-up-status")
+    def follow_up_status(self, request, id=None):
+        """Clinicians (and hospital systems) set where the follow-up stands, with a reason:
+        active, in hospital, under phototherapy, back home; or ended — completed, moved,
+        died, declined — which stops every reminder and automatic text to the family at once
+        and closes the plan's requests and the open alert."""
+        infant = self.get_object()
+        serializer = FollowUpStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        infant = services.follow_up_status_set(
+            infant=infant, by=request.user, **serializer.validated_data
+        )
+        return Response(InfantSerializer(infant).data)
+
+    @extend_schema(request=InfantCorrectionSerializer, responses=InfantSerializer)
+    @action(detail=True, methods=["post"])
+    def facts(self, request, id=None):
+        """Clinicians correct the infant's facts (risk factors, gestation, birth time, birth
+        weight, feeding) with a reason; audited, and the infant is re-assessed at once."""
+        infant = self.get_object()
+        serializer = InfantCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        infant = services.infant_facts_correct(
+            infant=infant, by=request.user, **serializer.validated_data
+        )
+        return Response(InfantSerializer(infant).data)
 
     @extend_schema(responses=PlanSerializer)
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

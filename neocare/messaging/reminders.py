@@ -39,7 +39,7 @@ def reminder_schedule(assessment, *, now, told: bool, announce: bool = True) -> 
         return
     if kept is not None:
         active.update(status=Reminder.Status.CANCELLED)
-    if due is None or (overdue and not announce):
+    if due is None or (overdue and not announce) or assessment.infant.follow_up_ended:
         return
     kind = assessment.result.get("next_measurement_kind") or Reminder.Kind.MEASUREMENT
     if overdue:

@@ -105,6 +105,9 @@ def messages_enqueue(drafts: Sequence[Draft]) -> list[Message]:
             status, reason = Message.Status.SUPPRESSED, "opted_out"
         elif to_guardian_about_infant(d) and (d.infant.pk, d.recipient.pk) not in consenting:
             status, reason = Message.Status.SUPPRESSED, "consent_withdrawn"
+        elif to_guardian_about_infant(d) and d.infant.follow_up_ended:
+            # Follow-up ended (completed, moved, died, declined): nothing automatic goes.
+            status, reason = Message.Status.SUPPRESSED, d.infant.follow_up_status
         rows.append(
             Message(
                 recipient=d.recipient,
