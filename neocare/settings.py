@@ -356,6 +356,10 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 CLOCK_SKEW_TOLERANCE_MINUTES = env.int("CLOCK_SKEW_TOLERANCE_MINUTES", default=5)
 # Physiologic ceiling for a bilirubin value: 40 mg/dL ≈ 684 µmol/L (issue #2).
 READING_MAX_MG_DL = 40
+# Programme policy (issue #26.12): a clinician's threshold below this is a typing or unit error
+# (10 "µmol/L" for 10 mg/dL), not a threshold: even the most preterm infants' phototherapy
+# lines lie well above 3 mg/dL (51 µmol/L).
+CLINICIAN_THRESHOLD_MIN_MG_DL = env.float("CLINICIAN_THRESHOLD_MIN_MG_DL", default=3.0)
 # Jaundice readings are accepted for the neonatal period only.
 READING_MAX_AGE_DAYS = 28
 # The dashboard's roll-ups recompute the days of rows written since their last run, less this

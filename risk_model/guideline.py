@@ -129,6 +129,9 @@ class ClinicianThresholds:
 
     phototherapy_mg_dl: float
     exchange_mg_dl: float | None = None
+    # The clinician's own numbers as sent, {"phototherapy": [value, unit], "exchange": …}:
+    # texts echo them, so the clinician reads the number they typed.
+    as_sent: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,8 @@ class Thresholds:
     neurotoxicity_curves: bool | None = None
     # "aap2022", or "clinician" when a clinician set them for an infant outside the guideline.
     source: str | None = None
+    # A clinician's thresholds as they were sent (ClinicianThresholds.as_sent).
+    as_sent: dict | None = None
 
 
 @dataclass
@@ -398,6 +403,7 @@ def thresholds(
                 if exchange is None
                 else exchange - ESCALATION_BELOW_EXCHANGE_MG_DL,
                 source="clinician",
+                as_sent=clinician.as_sent,
             )
         reason = "birth_time_missing"
     if reason is not None:
@@ -1084,6 +1090,12 @@ def _measurement_signals(
         gap = None
         if th.applies:
             gap = mg_dl_shown(th.phototherapy_mg_dl) - m.shown_mg_dl
+        elif age is not None:
+            # No threshold of its own (< 35 weeks): the bound quoted for comparison is the only
+            # line, and a TcB near it needs serum as near a threshold would (issue #26.12).
+            bound = _outside_guideline_level(infant, m.shown_mg_dl, age)
+            if bound.threshold_mg_dl is not None:
+                gap = bound.threshold_mg_dl - m.shown_mg_dl
         if _needs_tsb(m.shown_mg_dl, gap):
             first_day = age is not None and age < FIRST_DAY_HOURS
             window = (

@@ -11,7 +11,7 @@ Rules every text keeps (a property test checks them over generated assessments):
 
 from decimal import Decimal
 
-from risk_model.units import mg_dl_shown, threshold_umol_l_shown
+from risk_model.units import mg_dl_shown, threshold_umol_l_shown, to_mg_dl
 
 LANGUAGES = ("zh-hans", "en")
 ZH, EN = LANGUAGES
@@ -680,6 +680,21 @@ def _threshold(mg_dl, language: str, unit: str = "mg/dL") -> str:
     return both_units(shown, threshold_umol_l_shown(shown, unit), language)
 
 
+def _echo(th, which: str) -> dict | None:
+    """A clinician's threshold in both units, their own number as they sent it (issue
+    #26.12), or None where the thresholds are AAP 2022's."""
+    sent = (th.as_sent or {}).get(which) if th.source == "clinician" else None
+    if not sent:
+        return None
+    value, unit = float(sent[0]), sent[1]
+    if unit == "mg/dL":
+        shown = mg_dl_shown(value)
+        umol = threshold_umol_l_shown(shown, "mg/dL")
+        return {ZH: f"{umol} μmol/L（{value:g} mg/dL）", EN: f"{value:g} mg/dL ({umol} µmol/L)"}
+    mg = f"{mg_dl_shown(to_mg_dl(value, unit)):.1f}"
+    return {ZH: f"{value:g} μmol/L（{mg} mg/dL）", EN: f"{mg} mg/dL ({value:g} µmol/L)"}
+
+
 def _hours(value: float) -> str:
     return f"{value:.1f}"
 
@@ -747,15 +762,21 @@ def _value_builder(result, detail: dict):
             age = detail.get("age_hours", subject["age_hours"] if subject else None)
             return _hours(age)
         if key == "threshold":
+            if "threshold_mg_dl" not in detail and _echo(th, "phototherapy"):
+                return _echo(th, "phototherapy")[lang]
             return _threshold(detail.get("threshold_mg_dl", th.phototherapy_mg_dl), lang, unit)
         if key == "escalation":
             return _threshold(th.escalation_mg_dl, lang, unit)
         if key == "exchange":
+            if _echo(th, "exchange"):
+                return _echo(th, "exchange")[lang]
             return _threshold(th.exchange_mg_dl, lang, unit)
         if key == "exchange_part":
             if th.exchange_mg_dl is None:
                 return ""
-            return w["exchange_part"].format(exchange=_threshold(th.exchange_mg_dl, lang, unit))
+            exchange = _echo(th, "exchange")
+            exchange = exchange[lang] if exchange else _threshold(th.exchange_mg_dl, lang, unit)
+            return w["exchange_part"].format(exchange=exchange)
         if key == "gap":
             return both_units(Decimal(str(result.gap_mg_dl)), result.gap_umol_l, lang)
         if key == "source":

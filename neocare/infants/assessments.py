@@ -167,7 +167,16 @@ def infant_facts(
         hyperbilirubinemia_factors=tuple(infant.hyperbilirubinemia_risk_factors or ()),
         clinician_thresholds=None
         if threshold is None
-        else ClinicianThresholds(threshold.phototherapy_mg_dl, threshold.exchange_mg_dl),
+        else ClinicianThresholds(
+            threshold.phototherapy_mg_dl,
+            threshold.exchange_mg_dl,
+            as_sent={
+                "phototherapy": [float(threshold.phototherapy_as_sent), threshold.unit_as_sent],
+                "exchange": None
+                if threshold.exchange_as_sent is None
+                else [float(threshold.exchange_as_sent), threshold.unit_as_sent],
+            },
+        ),
         phototherapy=courses,
         open_requests=requests,
         tsb_closed_through_age_hours=closed_through,

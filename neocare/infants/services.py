@@ -507,7 +507,9 @@ def clinician_threshold_set(
     note: str = "",
 ) -> ClinicianThreshold:
     """A paediatrician or district doctor sets thresholds for an infant AAP 2022 does not cover
-    (below 35 weeks). The engine uses the latest ones from the next assessment on, and says so."""
+    (below 35 weeks). A number no infant's threshold can be (below CLINICIAN_THRESHOLD_MIN_MG_DL:
+    a typing or unit error) is refused in words; the infant is re-assessed at once on the new
+    thresholds, and the engine says so."""
     if by.role not in (User.Role.PAEDIATRICIAN, User.Role.DISTRICT_DOCTOR):
         raise PermissionDenied(_("Only paediatricians and district doctors set thresholds."))
     if infant.gestational_age_weeks >= AAP_MIN_GA_WEEKS:
@@ -521,11 +523,31 @@ def clinician_threshold_set(
                 ]
             }
         )
-    ceiling = settings.READING_MAX_MG_DL
+    floor, ceiling = settings.CLINICIAN_THRESHOLD_MIN_MG_DL, settings.READING_MAX_MG_DL
     for field, value in (("phototherapy", phototherapy), ("exchange", exchange)):
-        if value is not None and not 0 < to_mg_dl(value, unit) <= ceiling:
+        if value is None:
+            continue
+        mg_dl = to_mg_dl(value, unit)
+        if not floor <= mg_dl <= ceiling:
             raise ValidationError(
-                {field: [_("Give a threshold between 0 and %(mg)d mg/dL.") % {"mg": ceiling}]}
+                {
+                    field: [
+                        _(
+                            "%(value)s %(unit)s (%(mg).1f mg/dL) is not a threshold any infant "
+                            "has: give one between %(low).1f and %(high)d mg/dL (%(low_umol)d–"
+                            "%(high_umol)d μmol/L), and check the unit."
+                        )
+                        % {
+                            "value": f"{value.normalize():f}",
+                            "unit": Unit(unit).value,
+                            "mg": mg_dl,
+                            "low": floor,
+                            "high": ceiling,
+                            "low_umol": round(to_umol_l(floor, Unit.MG_DL)),
+                            "high_umol": round(to_umol_l(ceiling, Unit.MG_DL)),
+                        }
+                    ]
+                }
             )
     if exchange is not None and exchange <= phototherapy:
         raise ValidationError(
@@ -546,6 +568,8 @@ def clinician_threshold_set(
         object_type="clinician_threshold",
         object_id=threshold.public_id,
     )
+    # The infant is re-assessed at once on the clinician's thresholds (the plan follows).
+    assessment_record(infant=infant, actor=by, at=timezone.now())
     return threshold
 
 

@@ -151,3 +151,61 @@ def test_moved_then_active_again_plans_anew(world, client_for, clock):
     assert again.status_code == 200
     assert Reminder.objects.filter(infant=baby, status="pending").exists()
     assert assessment_latest(baby).basis_at == BORN + hours(52)
+
+
+def test_a_clinician_threshold_no_infant_has_is_refused_in_words(world, client_for):
+    """33 weeks: a phototherapy threshold of 10 "µmol/L" (0.6 mg/dL) is a unit error."""
+    preterm = world.ours
+    preterm.gestational_age_weeks = 33
+    preterm.save()
+    url = f"/api/v1/infants/{preterm.public_id}/thresholds/"
+
+    response = client_for(world.personas["paediatrician"]).post(
+        url, {"phototherapy": "10", "exchange": "257", "unit": "umol/L"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "check the unit" in response.json()["phototherapy"][0]
+    assert not preterm.clinician_thresholds.exists()
+
+
+def test_a_new_clinician_threshold_re_assesses_at_once_and_echoes_the_clinicians_number(
+    world, client_for, clock
+):
+    """33 weeks, TcB 140 µmol/L at 60 h; then the paediatrician sets phototherapy 170 µmol/L,
+    exchange 257: the infant is re-assessed at once, and the texts say 170, as typed."""
+    baby = term_infant(world.ours, born=BORN, weeks=33, days=2)
+    doctor = client_for(world.personas["community_doctor"])
+    measure(
+        clock, doctor, baby, at=BORN + hours(60), value="140", unit="umol/L",
+        method="tcb_clinic", key="thr-tcb-1",
+    )  # fmt: skip
+    clock.move_to(BORN + hours(61))
+
+    response = client_for(world.personas["paediatrician"]).post(
+        f"/api/v1/infants/{baby.public_id}/thresholds/",
+        {"phototherapy": "170", "exchange": "257", "unit": "umol/L"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    latest = assessment_latest(baby)
+    assert latest.basis_at == BORN + hours(61)
+    assert latest.result["thresholds"]["source"] == "clinician"
+    clinician = " ".join(r["clinician"]["zh-hans"] for r in latest.result["reasons"])
+    assert "170 μmol/L" in clinician and "169 μmol/L" not in clinician
+
+
+def test_below_35_weeks_a_tcb_near_the_only_quoted_curve_asks_for_serum(world, client_for, clock):
+    """34 weeks, no thresholds set: TcB 200 µmol/L (11.7 mg/dL) at 60 h, just under the 35-week
+    with-risk curve quoted for comparison (13.5 at 60 h): a TSB confirms it."""
+    baby = term_infant(world.ours, born=BORN, weeks=34, days=0)
+    doctor = client_for(world.personas["community_doctor"])
+
+    reading = measure(
+        clock, doctor, baby, at=BORN + hours(60), value="200", unit="umol/L",
+        method="tcb_clinic", key="thr-tcb-2",
+    )  # fmt: skip
+
+    assert "confirm_with_tsb" in [s["code"] for s in reading["assessment"]["signals"]]
+    assert reading["assessment"]["next_measurement_kind"] == "tsb"
