@@ -356,6 +356,12 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 CLOCK_SKEW_TOLERANCE_MINUTES = env.int("CLOCK_SKEW_TOLERANCE_MINUTES", default=5)
 # Physiologic ceiling for a bilirubin value: 40 mg/dL ≈ 684 µmol/L (issue #2).
 READING_MAX_MG_DL = 40
+# Programme policy (issue #26.5): a community health centre's daily hours (local) until its own
+# are recorded on the facility; outside them a blood test is sent to the nearest hospital.
+COMMUNITY_CENTRE_HOURS = (
+    env.str("COMMUNITY_CENTRE_OPENS", default="08:00"),
+    env.str("COMMUNITY_CENTRE_CLOSES", default="17:00"),
+)
 # Programme policy (issue #26.12): a clinician's threshold below this is a typing or unit error
 # (10 "µmol/L" for 10 mg/dL), not a threshold: even the most preterm infants' phototherapy
 # lines lie well above 3 mg/dL (51 µmol/L).

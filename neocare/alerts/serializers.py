@@ -2,11 +2,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from neocare.alerts.models import Alert, Referral
-from neocare.alerts.services import hospitals_by_distance
 from neocare.api import AwareDateTimeField, OptionalChoiceField, StrictSerializer
 from neocare.infants.assessments import assessment_latest
 from neocare.infants.serializers import AssessmentSerializer
 from neocare.network.models import Facility
+from neocare.network.places import hospitals_by_distance
 
 
 class ReferralSerializer(serializers.ModelSerializer):

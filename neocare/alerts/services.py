@@ -1,7 +1,5 @@
 """Alert lifecycle, escalation and referrals. Every change is audited."""
 
-import math
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +13,7 @@ from neocare.infants.models import ActionLevel, Assessment, Infant
 from neocare.messaging.models import Message
 from neocare.messaging.notify import notify_alert, notify_escalation, notify_referral
 from neocare.network.models import Facility, User
+from neocare.network.places import nearest_hospital
 
 # Assessments at or above this level open an alert (issue #5: "community doctor review" or worse).
 ALERT_FROM = ActionLevel.DOCTOR_REVIEW
@@ -194,30 +193,6 @@ def call_record(*, infant: Infant, by: User, reached: bool, note: str = "") -> C
         reason="reached" if reached else "not reached",
     )
     return call
-
-
-def distance_km(a: Facility, b: Facility) -> float:
-    """Great-circle distance (haversine), enough to rank hospitals in one city."""
-    lat1, lon1, lat2, lon2 = map(
-        math.radians, map(float, (a.latitude, a.longitude, b.latitude, b.longitude))
-    )
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
-def hospitals_by_distance(centre: Facility) -> list[tuple[Facility, float]]:
-    hospitals = Facility.objects.filter(tier=Facility.Tier.TERTIARY_HOSPITAL)
-    return sorted(((h, distance_km(centre, h)) for h in hospitals), key=lambda p: (p[1], p[0].pk))
-
-
-def nearest_hospital(centre: Facility) -> Facility:
-    ranked = hospitals_by_distance(centre)
-    if not ranked:
-        raise ValidationError({"hospital": [_("No tertiary hospital is registered.")]})
-    return ranked[0][0]
 
 
 @transaction.atomic

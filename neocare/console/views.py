@@ -41,6 +41,7 @@ from neocare.infants.models import ActionLevel, Infant
 from neocare.infants.selectors import infants_visible_to
 from neocare.infants.services import break_glass_open
 from neocare.network.models import Facility, User
+from neocare.network.places import hospitals_by_distance
 from neocare.network.two_factor import (
     confirmed_device,
     enrolment_confirm,
@@ -336,7 +337,7 @@ def infant_record(request, infant_id):
         "referrals": infant.referrals.select_related("hospital").order_by("-created_at"),
     }
     if request.user.role in DOCTORS:
-        ranked = alert_services.hospitals_by_distance(infant.registered_centre)
+        ranked = hospitals_by_distance(infant.registered_centre)
         context["refer_form"] = ReferForm(initial={"hospital": ranked[0][0] if ranked else None})
         context["distances"] = ranked
         context["call_form"] = CallForm()

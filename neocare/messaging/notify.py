@@ -15,6 +15,7 @@ from neocare.infants.selectors import infants_visible_to
 from neocare.messaging.models import Reminder
 from neocare.messaging.services import Draft, messages_enqueue, quiet_until
 from neocare.network.models import Facility, User
+from neocare.network.places import blood_test_place
 from risk_model.units import Unit, mg_dl_shown, umol_l_shown
 
 logger = logging.getLogger(__name__)
@@ -126,20 +127,34 @@ def _next_text(assessment, now) -> str:
         ) % {"when": _day(due, language)}
     if due <= now + timedelta(minutes=DUE_NOW_MINUTES):
         if kind == "tsb":
-            return space + gettext(
-                "Please have a blood test now, at your community health centre or a hospital."
-            )
+            where = blood_test_where(assessment.infant, now, now, language)
+            return space + gettext("Please have a blood test now, %(where)s.") % {"where": where}
         return space + gettext("Please measure again now.")
     when = {"when": _when(due, language)}
     if kind == "tsb":
-        return (
-            space
-            + gettext(
-                "Please have a blood test at your community health centre or hospital by %(when)s."
-            )
-            % when
-        )
+        where = blood_test_where(assessment.infant, now, due, language)
+        return space + gettext("Please have a blood test %(where)s by %(when)s.") % {
+            **when,
+            "where": where,
+        }
     return space + gettext("Please measure again by %(when)s.") % when
+
+
+def blood_test_where(infant, now, due, language: str) -> str:
+    """Where the family can have the blood test in time, in words: their community health
+    centre while it is open (from when, if it opens later), or else the nearest hospital,
+    with its address — never a closed door."""
+    place, at = blood_test_place(infant.registered_centre, now, due)
+    if place.tier != Facility.Tier.COMMUNITY_CENTRE:
+        return gettext(
+            "at %(place)s (%(address)s; your community health centre is closed until then)"
+        ) % {"place": place.name, "address": place.address}
+    if at > now + timedelta(minutes=DUE_NOW_MINUTES):
+        return gettext("at %(place)s, open from %(opens)s,") % {
+            "place": place.name,
+            "opens": _when(at, language),
+        }
+    return gettext("at %(place)s") % {"place": place.name}
 
 
 def assessment_is_urgent(assessment, now) -> bool:
@@ -325,9 +340,20 @@ REMINDER_TEMPLATES = {
 }
 
 
+def _reminder_where(reminder, guardian, now) -> dict:
+    """Where a reminded blood test can be had now (a reminder goes when it is due)."""
+    if reminder.kind != Reminder.Kind.TSB:
+        return {}
+    language = guardian.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        due = max(reminder.due_at, now)
+        return {"where": blood_test_where(reminder.infant, now, due, language)}
+
+
 def notify_reminders(reminders, stage: int) -> None:
     """Stage 1: the parents are reminded. Stage 2: reminded again, and the centre's doctors
     told of the missed measurement. One batch of outbox rows for many reminders."""
+    now = timezone.now()
     infants = {r.infant_id: r.infant for r in reminders}
     guardians: dict[int, list] = {}
     for link in Guardianship.objects.filter(infant_id__in=infants).select_related("guardian"):
@@ -351,6 +377,7 @@ def notify_reminders(reminders, stage: int) -> None:
                         "infant": infant.display_name,
                         "due": _when(reminder.due_at, guardian.language),
                         "days": round(infant.age_hours_at(reminder.due_at) / 24),
+                        **_reminder_where(reminder, guardian, now),
                     },
                     infant=infant,
                     assessment=reminder.assessment,

@@ -72,8 +72,8 @@ TEMPLATES = {
     "reminder_blood_test": Template(
         "NC_REMINDER_TSB",
         _(
-            "NeoCare: it is time for %(infant)s's blood test (serum bilirubin), due %(due)s, at "
-            "your community health centre or hospital."
+            "NeoCare: it is time for %(infant)s's blood test (serum bilirubin), due %(due)s: "
+            "please go %(where)s."
         ),
         _("blood test reminder"),
     ),

@@ -48,6 +48,11 @@ class Facility(models.Model):
     # WGS84 degrees; used to pick the nearest tertiary hospital for a referral.
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    # Daily opening hours (local time). Empty: open day and night — except a community centre,
+    # which keeps settings.COMMUNITY_CENTRE_HOURS until its own are recorded
+    # (neocare.network.places: no text sends a family to a closed door).
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "facilities"
