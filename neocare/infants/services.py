@@ -539,7 +539,7 @@ def clinician_threshold_set(
                         )
                         % {
                             "value": f"{value.normalize():f}",
-                            "unit": Unit(unit).value,
+                            "unit": "μmol/L" if Unit(unit) is Unit.UMOL_L else "mg/dL",
                             "mg": mg_dl,
                             "low": floor,
                             "high": ceiling,

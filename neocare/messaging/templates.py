@@ -73,7 +73,7 @@ TEMPLATES = {
         "NC_REMINDER_TSB",
         _(
             "NeoCare: it is time for %(infant)s's blood test (serum bilirubin), due %(due)s: "
-            "please go %(where)s."
+            "please have it %(where)s."
         ),
         _("blood test reminder"),
     ),
