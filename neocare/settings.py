@@ -454,6 +454,11 @@ ALERT_ESCALATE_AFTER_MINUTES = {
 # naming a danger sign (neocare/questions/danger.py) is answered at once by the system with the
 # emergency advice and never waits for this deadline.
 QUESTION_ANSWER_HOURS = env.int("QUESTION_ANSWER_HOURS", default=24)
+# Programme policy (issue #26): a question that asks a doctor today — yellow palms or soles,
+# fever, feeding less, "sleeps all the time", very yellow urine, or a danger sign mentioned
+# only negated ("没有抽搐", recorded as mentioned, unconfirmed, never as the sign) — is due
+# this many hours after it is asked, reaches the doctor at once, and escalates after.
+QUESTION_DOCTOR_TODAY_HOURS = env.int("QUESTION_DOCTOR_TODAY_HOURS", default=4)
 # Questions a parent may send in 24 hours (a question naming a danger sign always goes).
 QUESTIONS_PER_PARENT_PER_DAY = env.int("QUESTIONS_PER_PARENT_PER_DAY", default=20)
 

@@ -16,6 +16,10 @@ import zh_hans_questions
 import zh_hans_riskmodels
 
 ZH_HANS = {
+    "NeoCare: the parents of %(infant)s (ref %(ref)s) asked a question that needs a doctor today (%(words)s). Please answer or call them by %(due)s.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）的家长提出了需要医生今日处理的问题（%(words)s）。请在 %(due)s 前回复或致电家长。",
+    "parents' question for today (to the doctor)": "需今日处理的家长提问（发给医生）",
+    "A doctor answers or calls today": "需医生今日回复或致电",
+    "Mentioned, unconfirmed (written with a negation; not recorded as the sign — ask the parents)": "提及但未确认（家长以否定语气提到，未记录为该征象，请向家长核实）",
     "blood test (serum bilirubin)": "抽血检查（血清总胆红素）",
     "confirm a doubtful value": "确认存疑的数值",
     "answered by the evidence asked for": "已由所要求的检查结果答复",

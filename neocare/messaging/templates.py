@@ -156,6 +156,14 @@ TEMPLATES = {
         ),
         _("parents' question (to the doctor)"),
     ),
+    "question_today_doctor": Template(
+        "NC_DR_QUESTION_TODAY",
+        _(
+            "NeoCare: the parents of %(infant)s (ref %(ref)s) asked a question that needs a "
+            "doctor today (%(words)s). Please answer or call them by %(due)s."
+        ),
+        _("parents' question for today (to the doctor)"),
+    ),
     "question_danger_doctor": Template(
         "NC_DR_QUESTION_DANGER",
         _(

@@ -13,11 +13,15 @@ emergency: a question that names them is recorded as that observation (the engin
 doctor review) and waits for the doctor's answer like any question — also when it names a
 danger sign as well.
 
-Matching is deliberately wide: a word counts wherever it appears, even negated ("没有抽搐"),
-because a false emergency costs a phone call and a missed one costs a brain. Known traps are
+Matching is deliberately wide: a word counts wherever it appears, because a false emergency
+costs a phone call and a missed one costs a brain — except right after a negation ("没有抽搐",
+"no seizures"): that is recorded as *mentioned, unconfirmed* and asks a doctor's call today,
+never as the sign (issue #26; policy `QUESTION_NEGATED_SIGN`, settings). Known traps are
 guarded: 不吃奶粉 / 不吃奶瓶 (a feeding choice), 淤青发紫 (a bruise), "fits" (the cap fits),
-白天大便 (daytime), 尿布 (the nappy). Vaguer words (没精神, 吃得少) are left to the doctor's
-answer: they would send every tired baby to the emergency department (listed for sign-off).
+白天大便 (daytime), 尿布 (the nappy). Vaguer words are not emergencies; those that
+still ask a doctor today (`DOCTOR_TODAY_WORDS`: yellow palms or soles, fever, feeding less,
+"sleeps all the time", very yellow urine — which asks rather than asserts dark urine) shorten
+the answer to `QUESTION_DOCTOR_TODAY_HOURS` and reach the doctor at once (issue #26).
 """
 
 import re
@@ -95,6 +99,57 @@ SIGN_WORDS: dict[str, tuple[str, ...]] = {
         "stopped breathing",
     ),
 }
+# Words that ask a doctor's answer today, not an emergency (issue #26; sign-off listed).
+DOCTOR_TODAY_WORDS: dict[str, tuple[str, ...]] = {
+    "yellow_palms_soles": (
+        "手心黄",
+        "手心发黄",
+        "手掌黄",
+        "手掌发黄",
+        "脚心黄",
+        "脚心发黄",
+        "脚底黄",
+        "脚底发黄",
+        "手脚心黄",
+        "yellow palms",
+        "yellow soles",
+    ),
+    "fever": ("发烧", "发热", "体温高", "高烧", "fever"),
+    "feeding_less": (
+        "吃奶少",
+        "吃得少",
+        "奶量少",
+        "奶量减少",
+        "吃得不多",
+        "feeding less",
+        "eating less",
+    ),
+    "sleeps_all_the_time": (
+        "一直睡",
+        "总是睡",
+        "老是睡",
+        "整天睡",
+        "特别能睡",
+        "sleeps all the time",
+        "sleeping all the time",
+    ),
+    "yellow_urine": (
+        "尿很黄",
+        "尿特别黄",
+        "尿发黄",
+        "小便很黄",
+        "小便发黄",
+        "yellow urine",
+        "yellow pee",
+    ),
+}
+# A negation right before a sign's word: "没有抽搐", "no seizures", "hasn't had a fit".
+_NEGATED_ZH = re.compile(r"(?:没有|没再|没|无|不|未|并未|从未|没出现|没有出现|没见|没看到)\s*$")
+_NEGATED_EN = re.compile(
+    r"(?<![a-z])(?:no|not|never|without|hasn't had|has not had|didn't have|did not have|"
+    r"isn't|is not|wasn't|was not|no more|no sign of|no signs of)\s+(?:any\s+)?$"
+)
+
 # Chinese words that would also match a harmless phrase: what must not follow or precede.
 _NOT_AFTER = {"不吃奶": "[粉瓶嘴]", "拒奶": "[粉瓶嘴]", "不肯吃奶": "[粉瓶嘴]"}
 _NOT_BEFORE = {"发紫": "淤青|瘀青|淤血", "青紫": "淤|瘀", "发青": "淤|瘀"}
@@ -120,9 +175,8 @@ PALE_STOOL_PATTERNS = (
 # Dark urine: the urine word not as part of the nappy (尿布, 尿不湿, 尿片).
 _URINE = "(?:尿(?![布不片])|小便)"
 DARK_URINE_PATTERNS = (
-    re.compile(
-        f"{_URINE}.{{0,4}}(?:很黄|特别黄|发黄|深黄|黄色很深|颜色深|很深|浓茶|茶色|发褐|褐色)"
-    ),
+    # "尿很黄" (very yellow) asks rather than asserts: a doctor today (DOCTOR_TODAY_WORDS).
+    re.compile(f"{_URINE}.{{0,4}}(?:深黄|黄色很深|颜色深|很深|浓茶|茶色|发褐|褐色)"),
     re.compile(r"(?<![a-z])dark\s+(?:urine|pee|wee)(?![a-z])"),
     re.compile(r"(?<![a-z])(?:urine|pee|wee)\s+(?:is|looks)\s+(?:very\s+)?dark(?![a-z])"),
 )
@@ -147,14 +201,51 @@ def _normalise(text: str) -> str:
 
 def danger_in(text: str) -> tuple[list[str], set[str]]:
     """The danger words found in `text` (in the order of the table) and the engine signs they
-    report."""
+    report; a word found only right after a negation does not count (see `mentioned_in`)."""
+    words, signs, _mentioned = signs_in(text)
+    return words, signs
+
+
+def mentioned_in(text: str) -> list[str]:
+    """Danger words found only right after a negation ("没有抽搐"): mentioned, unconfirmed."""
+    return signs_in(text)[2]
+
+
+def signs_in(text: str) -> tuple[list[str], set[str], list[str]]:
     normal = _normalise(text)
-    words, signs = [], set()
+    words, signs, mentioned = [], set(), []
     for word, sign, pattern in _PATTERNS:
-        if pattern.search(normal):
+        found = [m for m in pattern.finditer(normal)]
+        if not found:
+            continue
+        if all(_negated(normal, m.start(), word) for m in found):
+            mentioned.append(word)
+        else:
             words.append(word)
             signs.add(sign)
-    return words, signs
+    return words, signs, mentioned
+
+
+def _negated(text: str, start: int, word: str) -> bool:
+    before = text[max(0, start - 40) : start]
+    return bool((_NEGATED_EN if word.isascii() else _NEGATED_ZH).search(before))
+
+
+_TODAY = [(w, _pattern(w)) for words in DOCTOR_TODAY_WORDS.values() for w in words] + [
+    # "手心和脚心都黄了": palms or soles, then yellow, within the same clause.
+    ("手心/脚心黄", re.compile(r"(?:手心|手掌|脚心|脚底|足底)[^。！？，,.!?]{0,6}黄")),
+]
+
+
+def doctor_today_in(text: str) -> list[str]:
+    """Words that ask a doctor's answer today (not an emergency), unless negated."""
+    normal = _normalise(text)
+    found = []
+    for word, pattern in _TODAY:
+        matches = list(pattern.finditer(normal))
+        if matches and not all(_negated(normal, m.start(), word) for m in matches):
+            found.append(word)
+    return found
 
 
 def pale_stool_in(text: str) -> bool:

@@ -54,6 +54,11 @@ class Question(models.Model):
     # danger signs they name, recorded so that the guideline engine assesses it (one path).
     danger = models.BooleanField(default=False)
     danger_words = models.JSONField(default=list, blank=True)
+    # Danger words found only negated ("没有抽搐"): mentioned, unconfirmed — a doctor's call
+    # today, never recorded as the sign (issue #26).
+    mentioned_words = models.JSONField(default=list, blank=True)
+    # Words that ask a doctor's answer today (danger.DOCTOR_TODAY_WORDS).
+    today_words = models.JSONField(default=list, blank=True)
     observation = models.ForeignKey(
         Observation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -77,6 +82,11 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"question about {self.infant} ({self.status})"
+
+    @property
+    def doctor_today(self) -> bool:
+        """Not an emergency, but a doctor answers today (and at once hears of it)."""
+        return not self.danger and bool(self.mentioned_words or self.today_words)
 
     @property
     def answered_by_system(self) -> bool:

@@ -37,6 +37,14 @@ def notify_question_received(question) -> None:
             template = "question_danger_doctor"
             params = {"infant": infant.display_name, "ref": _ref(infant)}
             params["words"] = "、".join(question.danger_words)
+        elif question.doctor_today:
+            template = "question_today_doctor"
+            params = {
+                "infant": infant.display_name,
+                "ref": _ref(infant),
+                "words": "、".join([*question.today_words, *question.mentioned_words]),
+                "due": _when(question.answer_due_at, doctor),
+            }
         else:
             template = "question_received"
             params = {
@@ -50,7 +58,7 @@ def notify_question_received(question) -> None:
                 template=template,
                 params=params,
                 infant=infant,
-                urgent=question.danger,
+                urgent=question.danger or question.doctor_today,
                 dedupe_key=f"question:{question.pk}:received:{doctor.pk}",
             )
         )

@@ -41,6 +41,8 @@ class QuestionSerializer(serializers.ModelSerializer):
             "escalation_level",
             "danger",
             "danger_words",
+            "mentioned_words",
+            "today_words",
             "answer",
             "answered_at",
             "answered_by",

@@ -22,7 +22,7 @@ from neocare.infants.services import (
 )
 from neocare.network.models import User
 from neocare.photos.models import Photo
-from neocare.questions.danger import danger_in, dark_urine_in, pale_stool_in
+from neocare.questions.danger import dark_urine_in, doctor_today_in, pale_stool_in, signs_in
 from neocare.questions.models import Question
 from neocare.questions.notify import (
     notify_question_answer,
@@ -82,7 +82,8 @@ def question_ask(
     if original is not None:
         return Recorded(original, created=False)
     check_may_record_for(infant, asked_by)  # consent withdrawn → 403
-    words, signs = danger_in(text)
+    words, signs, mentioned = signs_in(text)
+    today = doctor_today_in(text)
     now = timezone.now()
     # A daily limit keeps the inbox for everyone; a danger sign is always answered.
     recent = Question.objects.filter(asked_by=asked_by, created_at__gte=now - timedelta(days=1))
@@ -106,10 +107,17 @@ def question_ask(
                 photo=photo,
                 idempotency_key=idempotency_key,
                 created_at=now,
-                # Programme policy QUESTION_ANSWER_HOURS (settings).
-                answer_due_at=now + timedelta(hours=settings.QUESTION_ANSWER_HOURS),
+                # Programme policies QUESTION_ANSWER_HOURS, QUESTION_DOCTOR_TODAY_HOURS.
+                answer_due_at=now
+                + timedelta(
+                    hours=settings.QUESTION_DOCTOR_TODAY_HOURS
+                    if (mentioned or today)
+                    else settings.QUESTION_ANSWER_HOURS
+                ),
                 danger=bool(words),
                 danger_words=words,
+                mentioned_words=mentioned,
+                today_words=today,
             )
             _audit(question, actor=asked_by, action=AuditEvent.Action.CREATE)
             # Pale stools and dark urine are recorded too (a doctor review), with or without

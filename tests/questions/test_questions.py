@@ -16,7 +16,6 @@ from neocare.infants.models import ActionLevel, Guardianship
 from neocare.locale.zh_hans_questions import ZH_HANS
 from neocare.messaging.models import Message
 from neocare.messaging.templates import render
-from neocare.network.models import User
 from neocare.photos.services import photo_record
 from neocare.questions.danger import danger_in, pale_stool_in
 from neocare.questions.models import Question
@@ -28,26 +27,7 @@ from tests.console.test_chinese_first import (
     raw_codes,
     visible,
 )
-from tests.factories import UserFactory
-from tests.helpers import browser_for, make_term_infant_born_50h_ago
-
-
-@pytest.fixture
-def people(world):
-    """Phones for the staff (messages skip recipients without one), and a second doctor of
-    the infant's centre."""
-    p = world.personas
-    for n, user in enumerate(
-        [p["community_doctor"], p["district_doctor"], *world.strangers.values()]
-    ):
-        if user.role != User.Role.GUARDIAN:
-            user.phone_number = f"+861390000{n:04d}"
-            user.save()
-    second = UserFactory(
-        role=User.Role.COMMUNITY_DOCTOR, facility=world.centre_a1, phone_number="+8613900009999"
-    )
-    make_term_infant_born_50h_ago(world.ours)
-    return {**p, "second_doctor": second}
+from tests.helpers import browser_for
 
 
 def ask(client, infant, text="宝宝的黄疸好像比昨天重了，需要去医院吗？", key="q-key-0001", **extra):
