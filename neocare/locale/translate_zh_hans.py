@@ -16,6 +16,10 @@ import zh_hans_questions
 import zh_hans_riskmodels
 
 ZH_HANS = {
+    "Call 120 (ambulance)": "拨打 120（急救电话）",
+    "Still asked of you:": "您还需要做的：",
+    "at hospital, now": "现在去医院",
+    "by %(when)s": "请在 %(when)s 前",
     "NeoCare: the parents of %(infant)s (ref %(ref)s) asked a question that needs a doctor today (%(words)s). Please answer or call them by %(due)s.": "【新生儿黄疸随访】%(infant)s（编号 %(ref)s）的家长提出了需要医生今日处理的问题（%(words)s）。请在 %(due)s 前回复或致电家长。",
     "parents' question for today (to the doctor)": "需今日处理的家长提问（发给医生）",
     "A doctor answers or calls today": "需医生今日回复或致电",

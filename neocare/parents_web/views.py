@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from neocare.audit.services import audit_view
 from neocare.infants import services as infant_services
-from neocare.infants.models import OBSERVED_SIGNS, ActionLevel, Channel, Observation
+from neocare.infants.models import OBSERVED_SIGNS, Channel, Observation
 from neocare.infants.my_record import my_consents, my_timeline
 from neocare.knowledge.education import education_opened
 from neocare.knowledge.selectors import articles_public
@@ -39,7 +39,12 @@ from neocare.parents_web.forms import (
     ReadingForm,
     new_form_key,
 )
-from neocare.parents_web.selectors import my_infants, reading_sent_with
+from neocare.parents_web.selectors import (
+    advice_box,
+    my_card_plan,
+    my_infants,
+    reading_sent_with,
+)
 from neocare.photos.models import Photo
 from neocare.photos.services import photo_record
 from neocare.questions.selectors import questions_visible_to
@@ -160,6 +165,7 @@ def home(request):
                 "age": _age_text(infant, now),
                 "advice": timeline["advice"],
                 "next_measurement_at": timeline["next_measurement_at"],
+                **my_card_plan(infant, _language(request.user)),
                 "readings": readings,
                 # Drawn by the page's own code from numbers (parents_web.chart): no user text.
                 "chart": mark_safe(readings_svg(infant, _language(request.user)) or ""),  # noqa: S308
@@ -292,7 +298,7 @@ def reading_result(request, infant_id, reading_id):
         {
             "infant": infant,
             "reading": reading,
-            "advice": assessment.result["advice"][language] if assessment else None,
+            "box": advice_box(infant, assessment, language),
             "next_measurement_at": assessment.next_measurement_at if assessment else None,
         },
     )
@@ -353,8 +359,7 @@ def observation_result(request, infant_id, observation_id):
                 for sign in OBSERVED_SIGNS
                 if getattr(observation, sign)
             ],
-            "advice": assessment.result["advice"][_language(request.user)] if assessment else None,
-            "emergency": assessment is not None and assessment.level >= ActionLevel.EMERGENCY,
+            "box": advice_box(infant, assessment, _language(request.user)),
             "next_measurement_at": assessment.next_measurement_at if assessment else None,
         },
     )
@@ -403,13 +408,13 @@ def photo_result(request, infant_id, photo_id):
     )
     assessment = getattr(photo, "assessment", None)
     language = _language(request.user)
-    context = {"infant": infant, "photo": photo, "advice": None, "range": None, "fix": None}
+    context = {"infant": infant, "photo": photo, "box": {}, "range": None, "fix": None}
     if photo.status == Photo.Status.USABLE and photo.estimate_low_mg_dl is not None:
         context["range"] = photo_range(photo)
     if photo.status == Photo.Status.UNUSABLE and photo.problem in RETAKE_FIXES:
         context["fix"] = RETAKE_FIXES[photo.problem]
     if assessment is not None:
-        context["advice"] = assessment.result["advice"][language]
+        context["box"] = advice_box(infant, assessment, language)
         context["next_measurement_at"] = assessment.next_measurement_at
     return render(request, "parents_web/photo_result.html", context)
 
