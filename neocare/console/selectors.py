@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from neocare.alerts.models import ACTIVE, Referral
 from neocare.console.units import Bilirubin
+from neocare.followup.services import plan_of
 from neocare.infants.assessments import LATEST_FIRST, reading_facts
 from neocare.infants.models import (
     Assessment,
@@ -22,6 +23,7 @@ from neocare.infants.models import (
     Reading,
 )
 from neocare.messaging.models import Message
+from risk_model.reasons import ASKED_FOR, WHY_CONFIRM, both_units
 
 # How far back the record's trend looks (issue #14: the last 24–48 h).
 TREND_HOURS = 48
@@ -292,3 +294,21 @@ def record_timeline(infant: Infant, kinds: set[str] | None = None) -> list[Day]:
             days.append(Day(day))
         days[-1].events.append(event)
     return days
+
+
+def plan_rows(infant: Infant, language: str) -> list[dict]:
+    """The follow-up plan's open requests as the record shows them: what, by when, and why in
+    the clinician's words (issue #26)."""
+    rows = []
+    for request in plan_of(infant, ended=0)["open"]:
+        if request.kind == "tsb":
+            why = ASKED_FOR[language].get
+            reasons = [why(code, code) for code in request.reasons]
+        else:
+            detail = request.detail
+            value = both_units(detail["value_mg_dl"], detail["value_umol_l"], language)
+            reasons = [f"{value} · {WHY_CONFIRM[language][detail['needs_confirmation']]}"]
+        rows.append(
+            {"request": request, "why": ("；" if language == "zh-hans" else "; ").join(reasons)}
+        )
+    return rows

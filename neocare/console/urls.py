@@ -20,6 +20,11 @@ urlpatterns = [
     path("infants/<uuid:infant_id>/break-glass/", views.break_glass, name="break-glass"),
     path("infants/<uuid:infant_id>/refer/", views.refer, name="refer"),
     path("infants/<uuid:infant_id>/call/", views.record_call, name="call"),
+    path(
+        "infants/<uuid:infant_id>/plan/<uuid:request_id>/close/",
+        views.plan_close,
+        name="plan-close",
+    ),
     path("infants/<uuid:infant_id>/resolve/", views.resolve, name="resolve"),
     path("referrals/", views.referrals, name="referrals"),
     path("referrals/<uuid:referral_id>/", views.referral_update, name="referral-update"),

@@ -39,7 +39,7 @@ from neocare.console.units import preferred_unit
 from neocare.infants.assessments import assessment_latest
 from neocare.infants.models import ActionLevel, Infant
 from neocare.infants.selectors import infants_visible_to
-from neocare.infants.services import break_glass_open
+from neocare.infants.services import break_glass_open, plan_request_close
 from neocare.network.models import Facility, User
 from neocare.network.places import hospitals_by_distance
 from neocare.network.two_factor import (
@@ -245,6 +245,10 @@ class ReferForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
 
 
+class PlanCloseForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why it is closed"), max_length=500)
+
+
 class CallForm(forms.Form):
     reached = forms.TypedChoiceField(
         label=gettext_lazy("Parents reached?"),
@@ -335,6 +339,8 @@ def infant_record(request, infant_id):
         "kinds_shown": kinds,
         "trend_hours": selectors.TREND_HOURS,
         "referrals": infant.referrals.select_related("hospital").order_by("-created_at"),
+        "plan": selectors.plan_rows(infant, request.LANGUAGE_CODE),
+        "plan_close_form": PlanCloseForm(),
     }
     if request.user.role in DOCTORS:
         ranked = hospitals_by_distance(infant.registered_centre)
@@ -394,6 +400,22 @@ def refer(request, infant_id):
         )
 
     return _doctor_action(request, infant_id, ReferForm, act)
+
+
+@require_POST
+@for_roles(*CLINICIANS)
+def plan_close(request, infant_id, request_id):
+    """A clinician closes a request of the follow-up plan with a reason (the API's service)."""
+    infant = get_object_or_404(infants_visible_to(request.user), public_id=infant_id)
+    asked = get_object_or_404(infant.requests, public_id=request_id)
+    form = PlanCloseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400)
+    try:
+        plan_request_close(request=asked, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    return redirect("console:infant", infant_id=infant_id)
 
 
 @require_POST

@@ -16,6 +16,14 @@ import zh_hans_questions
 import zh_hans_riskmodels
 
 ZH_HANS = {
+    "Follow-up plan": "随访计划",
+    "Asked": "要求",
+    "Level": "级别",
+    "Due": "截止时间",
+    "Why": "原因",
+    "Why it is closed": "关闭原因",
+    "Close with this reason": "按此原因关闭",
+    "Nothing is asked beyond the next measurement.": "除下次测量外，没有其他待完成的要求。",
     "Call 120 (ambulance)": "拨打 120（急救电话）",
     "Still asked of you:": "您还需要做的：",
     "at hospital, now": "现在去医院",
