@@ -27,6 +27,9 @@ class Request(models.Model):
         ANSWERED = "answered", _("answered by the evidence asked for")
         TIGHTENED = "tightened", _("replaced by a tighter request")
         CLOSED = "closed", _("closed by a clinician")
+        # The infant's follow-up ended (completed, moved, died, declined): not a decision about
+        # the blood test, so taking follow-up up again asks anew what the record asks.
+        FOLLOW_UP_ENDED = "follow_up_ended", _("ended with the follow-up")
 
     class Answer(models.TextChoices):
         TSB = "tsb", _("a serum bilirubin (TSB)")
@@ -83,7 +86,7 @@ class Request(models.Model):
                 fields=["reading"], condition=Q(kind="confirm"), name="request_one_per_reading"
             ),
             models.CheckConstraint(
-                condition=~Q(status="closed") | ~Q(close_reason=""),
+                condition=~Q(status__in=("closed", "follow_up_ended")) | ~Q(close_reason=""),
                 name="request_closed_has_reason",
             ),
         ]

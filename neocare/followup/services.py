@@ -76,7 +76,9 @@ def _answer(request: Request, readings: list[Reading], received, treated, policy
 def plan_answer(*, infant: Infant, policy: Policy) -> list[Request]:
     """End the open requests the record now answers; return those still open."""
     requests = list(
-        Request.objects.select_for_update()
+        # Locked (the requests only; the reading may be absent): two records of one infant
+        # arriving at once answer each request once.
+        Request.objects.select_for_update(of=("self",))
         .filter(infant=infant, status=Request.Status.OPEN)
         .select_related("reading")
         .order_by("raised_at", "pk")

@@ -465,6 +465,7 @@ def assessment_record(
     late = now - own_at > timedelta(minutes=settings.LATE_ENTRY_AFTER_MINUTES)
     alert_raise(assessment=assessment, actor=actor, announce=announce)
     told = announce and (not late or assessment.level >= ActionLevel.URGENT_REFERRAL)
+    told = told and at is None  # a clinician's decision texts nobody (notify_assessment)
     if told:
         notify_assessment(assessment, now=now)
     reminder_schedule(assessment, now=now, told=told, announce=announce)

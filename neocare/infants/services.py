@@ -647,7 +647,7 @@ def _follow_up_end(infant: Infant, by: User, status: str, reason: str) -> None:
     ).update(status=Message.Status.SUPPRESSED, reason=status)
     note = f"{FollowUpStatus(status).label}: {reason}"
     Request.objects.filter(infant=infant, status=Request.Status.OPEN).update(
-        status=Request.Status.CLOSED, ended_at=now, closed_by=by, close_reason=note
+        status=Request.Status.FOLLOW_UP_ENDED, ended_at=now, closed_by=by, close_reason=note
     )
     for alert in Alert.objects.select_for_update().filter(infant=infant, status__in=ACTIVE):
         alert.status, alert.resolved_at, alert.resolved_by = Alert.Status.RESOLVED, now, by

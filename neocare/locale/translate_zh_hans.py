@@ -16,6 +16,8 @@ import zh_hans_questions
 import zh_hans_riskmodels
 
 ZH_HANS = {
+    "The programme's follow-up of your baby has ended. If you have any question, contact your community health centre.": "本项目对宝宝的随访已结束。如有疑问，请联系社区卫生服务中心。",
+    "ended with the follow-up": "随访结束时一并结束",
     "Follow-up plan": "随访计划",
     "Asked": "要求",
     "Level": "级别",

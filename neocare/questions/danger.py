@@ -234,6 +234,12 @@ def _negated(text: str, start: int, word: str) -> bool:
 _TODAY = [(w, _pattern(w)) for words in DOCTOR_TODAY_WORDS.values() for w in words] + [
     # "手心和脚心都黄了": palms or soles, then yellow, within the same clause.
     ("手心/脚心黄", re.compile(r"(?:手心|手掌|脚心|脚底|足底)[^。！？，,.!?]{0,6}黄")),
+    # "吃奶也比以前少", "奶量比昨天少了": feeding, then less, within the same clause.
+    ("吃奶少", re.compile(r"(?:吃奶|奶量|吃得|喝奶)[^。！？，,.!?]{0,6}少")),
+    # "一直在睡", "总是在睡觉": asleep all the time.
+    ("一直睡", re.compile(r"(?:一直|总是|老是|整天)[^。！？，,.!?]{0,2}睡")),
+    # "叫不太醒": hard to wake, said softly — a doctor today (叫不醒 is an emergency).
+    ("叫不太醒", re.compile(r"叫不太醒|不太好叫醒|很难叫醒")),
 ]
 
 

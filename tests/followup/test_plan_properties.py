@@ -77,7 +77,7 @@ def check_plan(infant) -> None:
     if latest is not None and open_.exists():
         assert latest.action_level >= max(r.action_level for r in open_)
     for request in Request.objects.filter(infant=infant).exclude(status="open"):
-        if request.status == "closed":
+        if request.status in ("closed", "follow_up_ended"):
             assert request.closed_by_id and request.close_reason
         elif request.status == "tightened":
             tighter = request.tightened_by

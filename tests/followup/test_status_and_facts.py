@@ -209,3 +209,48 @@ def test_below_35_weeks_a_tcb_near_the_only_quoted_curve_asks_for_serum(world, c
 
     assert "confirm_with_tsb" in [s["code"] for s in reading["assessment"]["signals"]]
     assert reading["assessment"]["next_measurement_kind"] == "tsb"
+
+
+def test_declined_then_resumed_asks_again_for_the_blood_test(world, client_for, clock):
+    """A blood test was asked; the family declined follow-up (the request ends with it), then
+    came back: ending the follow-up was no decision about the blood test, so it is asked again."""
+    baby = term_infant(world.ours, born=BORN, weeks=39, days=0)
+    parent = client_for(world.personas["guardian"])
+    measure(
+        clock, parent, baby, at=BORN + hours(48), value="255", unit="umol/L",
+        method="tcb_home", key="resume-tcb-1",
+    )  # fmt: skip
+    doctor = client_for(world.personas["community_doctor"])
+    url = f"/api/v1/infants/{baby.public_id}/follow-up-status/"
+    declined = doctor.post(url, {"status": "declined", "reason": "家长拒绝"}, format="json")
+    assert declined.status_code == 200
+    assert Request.objects.get(infant=baby).status == "follow_up_ended"
+
+    clock.move_to(BORN + hours(50))
+    resumed = doctor.post(url, {"status": "active", "reason": "家长同意继续"}, format="json")
+    assert resumed.status_code == 200
+
+    assert Request.objects.filter(infant=baby, status="open", kind="tsb").exists()
+    assert assessment_latest(baby).result["next_measurement_kind"] == "tsb"
+    first = Reminder.objects.get(infant=baby, status__in=("pending", "first_sent"))
+    assert first.status == "pending"  # nobody was texted yet: the first reminder is still owed
+
+
+def test_the_parents_page_says_follow_up_ended_and_nothing_else(world, client_for, clock):
+    from tests.parents_web.test_pages import parent_client
+
+    baby = term_infant(world.ours, born=BORN, weeks=39, days=0)
+    measure(
+        clock, client_for(world.personas["guardian"]), baby, at=BORN + hours(48), value="255",
+        unit="umol/L", method="tcb_home", key="ended-tcb-1",
+    )  # fmt: skip
+    client_for(world.personas["community_doctor"]).post(
+        f"/api/v1/infants/{baby.public_id}/follow-up-status/",
+        {"status": "died", "reason": "家属电话告知"},
+        format="json",
+    )
+
+    html = parent_client(world.personas["guardian"]).get("/m/").content.decode()
+
+    assert "随访已结束" in html
+    assert "请今天联系社区医生" not in html and "下次测量" not in html and "死亡" not in html

@@ -3,7 +3,13 @@ them (docs/scenarios.md). `make scenarios` rewrites the page; the tests fail whe
 
 from pathlib import Path
 
-from tests.scenarios import cases_course, cases_data, cases_estimates, cases_measurements
+from tests.scenarios import (
+    cases_course,
+    cases_data,
+    cases_estimates,
+    cases_measurements,
+    cases_plan,
+)
 
 BOOK = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
 _ALL = [
@@ -11,6 +17,7 @@ _ALL = [
     *cases_estimates.SCENARIOS,
     *cases_course.SCENARIOS,
     *cases_data.SCENARIOS,
+    *cases_plan.SCENARIOS,
 ]
 _FAMILIES = list(dict.fromkeys(s.family for s in _ALL))
 # Grouped by family, in the order the families first appear, each family in file order.
@@ -38,8 +45,21 @@ How to read it:
 - "Action now" is what counts after the step: the newest assessment, built on the newest
   plausible measurement and everything else still in force (docs/clinical-rules.md, "Evidence
   order"). A record that arrives late is assessed as of the latest moment.
+- "Plan" is the follow-up plan's open requests after the step (GET /api/v1/infants/{{id}}/plan/):
+  what only specific evidence answers — a blood test (TSB), or confirming a doubtful value — by
+  when, at which level, and why; "—" when nothing is open. Twins show both infants' plans.
+- "Alert" gives its level and state, the value that opened it or last moved it, and, while it
+  is active, what the triage queue's row shows as the value that counts and its gap.
 - Each family has a mother who reads Chinese and a father who reads English; the community and
-  district doctors read Chinese. SMS marked [not sent] were suppressed by rule.
+  district doctors read Chinese. A neighbouring district's doctor (天河区), who cannot open the
+  family's record, is in every city: escalation must never page them. Twins (陈大宝, 陈二宝)
+  share their parents' phones.
+- SMS are shown when written. [held until …] waits for the end of quiet hours (21:00–08:00) or
+  the phone's next budget day; "Held SMS" says, at the step when it happened, what became of it
+  (sent at that time, merged into another text to the same phone, withdrawn as no longer true).
+  Other marks ([not sent], [merged …], [withdrawn …]) say why a text did not go on its own.
+  Held texts go when they fall due, as the every-minute sweeper sends them; reminders and
+  escalation run only at "time passes" steps.
 - The programme policies behind every choice the guideline leaves open are listed in
   docs/clinical-rules.md, "Programme policies", and in `settings.CLINICAL_POLICY`.
 - The risk model in these replays is the small one the tests train (3,000 simulated infants):

@@ -3,7 +3,9 @@
 Each scenario gets its own small city: one community centre with its doctor, the district
 centre with its doctor, one tertiary hospital with its paediatrician, and two guardians — the
 mother reads Chinese, the father English — so every text appears in both languages. The clock
-stands still at each moment (time-machine); birth is 2026-11-02 08:00 in Guangzhou.
+stands still at each moment (time-machine); birth is 2026-11-02 08:00 in Guangzhou. A scenario
+with a step about a twin (`twin=True`) gets a second infant of the same parents, born the same
+moment: one phone for both.
 """
 
 import io
@@ -19,9 +21,11 @@ from rest_framework.test import APIClient
 
 from neocare.alerts.models import Alert, Referral
 from neocare.alerts.services import alerts_escalate
+from neocare.console.selectors import QueueFacts
 from neocare.infants.assessments import assessment_latest
 from neocare.infants.models import (
     ActionLevel,
+    FollowUpStatus,
     Guardianship,
     HyperbilirubinemiaRiskFactor,
     Infant,
@@ -56,7 +60,11 @@ class StepRecord:
     alert: str = "—"
     referral: str = "—"
     reminder: str = "—"
+    plan: str = "—"  # the plan's open requests, soonest first
+    plan_kinds: tuple[str, ...] = ()
     messages: list[tuple[str, str]] = field(default_factory=list)  # (who, text)
+    held: int = 0  # how many of the step's new messages wait (quiet hours, daily budget)
+    earlier: list[str] = field(default_factory=list)  # what became of texts held before
     clinician: dict = field(default_factory=dict)  # language → text
     advice: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -67,6 +75,9 @@ class Replay:
         self.scenario = scenario
         self.records: list[StepRecord] = []
         self._seen_message = 0
+        self.twin = None
+        # Messages shown as held at an earlier step: pk → (step number, who).
+        self._held: dict[int, tuple[int, str]] = {}
 
     # --- the city --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -95,6 +106,15 @@ class Replay:
             latitude=Decimal("23.13"),
             longitude=Decimal("113.32"),
         )
+        # A neighbouring district of the same region, whose doctor cannot open this family's
+        # record: escalation must never page them (the book would show it).
+        neighbour = Facility.objects.create(
+            district=District.objects.create(region=region, name="天河区"),
+            tier=Facility.Tier.DISTRICT_CENTRE,
+            name="天河区妇幼保健院",
+            address="广州市天河区妇幼路2号",
+            **place,
+        )
         role = User.Role
         self.people = {
             "community_doctor": User.objects.create(
@@ -109,6 +129,13 @@ class Replay:
                 role=role.DISTRICT_DOCTOR,
                 facility=district_centre,
                 phone_number="+8613700000002",
+                language="zh-hans",
+            ),
+            "neighbour_district_doctor": User.objects.create(
+                username="neighbour",
+                role=role.DISTRICT_DOCTOR,
+                facility=neighbour,
+                phone_number="+8613700000003",
                 language="zh-hans",
             ),
             "paediatrician": User.objects.create(
@@ -128,11 +155,19 @@ class Replay:
             ),
         }
         self.people["parent"] = self.people["mother"]
+        twins = _has_twin(self.scenario)
+        self.infant = self._infant(centre, "陈大宝" if twins else "陈宝宝", "")
+        if twins:
+            self.twin = self._infant(centre, "陈二宝", ":twin")
+
+    def _infant(self, centre: Facility, name: str, suffix: str) -> Infant:
         spec = self.scenario.infant
         weeks, days = parse_gestational_age(spec.ga)
-        self.infant = Infant.objects.create(
-            public_id=uuid.uuid5(uuid.NAMESPACE_URL, f"neocare-scenario:{self.scenario.id}"),
-            display_name="陈宝宝",
+        infant = Infant.objects.create(
+            public_id=uuid.uuid5(
+                uuid.NAMESPACE_URL, f"neocare-scenario:{self.scenario.id}{suffix}"
+            ),
+            display_name=name,
             sex=spec.sex,
             birth_at=BIRTH,
             gestational_age_weeks=weeks,
@@ -150,11 +185,12 @@ class Replay:
         )
         for who, relationship in (("mother", "mother"), ("father", "father")):
             Guardianship.objects.create(
-                infant=self.infant,
+                infant=infant,
                 guardian=self.people[who],
                 relationship=relationship,
                 consent_given_at=BIRTH + timedelta(hours=2),
             )
+        return infant
 
     def _client(self, who: str) -> APIClient:
         client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
@@ -168,7 +204,7 @@ class Replay:
             for number, step in enumerate(self.scenario.steps, start=1):
                 record = self._do(step, number, clock)
                 _send_due()  # what a worker sends at once
-                self._observe(record)
+                self._observe(record, number, self._subject(step))
                 self.records.append(record)
                 _check(self.scenario.id, number, step, record, self)
         return self.records
@@ -176,15 +212,44 @@ class Replay:
     def _at(self, hours: float) -> datetime:
         return BIRTH + timedelta(hours=hours)
 
+    def _move(self, clock, instant: datetime) -> None:
+        """Time passes to `instant`. What quiet hours or the daily budget held goes when it
+        falls due, as the sweeper (every minute) would send it — not when the next step
+        happens — so that its fate (sent, merged, withdrawn) is decided at its own time."""
+        while True:
+            held = (
+                Message.objects.filter(
+                    status="pending", not_before__gt=timezone.now(), not_before__lte=instant
+                )
+                .order_by("not_before")
+                .values_list("not_before", flat=True)
+                .first()
+            )
+            if held is None:
+                break
+            clock.move_to(held)
+            _send_due()
+        clock.move_to(instant)
+
+    def _subject(self, step) -> Infant:
+        """The infant a step is about: the twin's, or the first infant."""
+        return self.twin if getattr(step, "twin", False) else self.infant
+
+    def _whose(self, step) -> str:
+        """In a scenario with twins, whose record a step is written on."""
+        return "" if self.twin is None else f"{self._subject(step).display_name}: "
+
     def _do(self, step, number: int, clock) -> StepRecord:
-        base = f"/api/v1/infants/{self.infant.public_id}"
+        subject = self._subject(step)
+        base = f"/api/v1/infants/{subject.public_id}"
+        whose = self._whose(step)
         if isinstance(step, S.Reading):
-            clock.move_to(self._at(step.at_h + step.late_h))
+            self._move(clock, self._at(step.at_h + step.late_h))
             body = self._reading_body(step, number)
             response = self._client(step.by).post(f"{base}/readings/", body, format="json")
-            return self._after_record(step, response, _describe_reading(step))
+            return self._after_record(step, response, _describe_reading(step, whose=whose))
         if isinstance(step, S.Sync):
-            clock.move_to(self._at(step.at_h))
+            self._move(clock, self._at(step.at_h))
             body = {
                 "readings": [
                     {**self._reading_body(r, f"{number}-{i}"), "infant": str(self.infant.public_id)}
@@ -197,7 +262,7 @@ class Replay:
             )
             return StepRecord(title=title, status=response.status_code)
         if isinstance(step, S.Observation):
-            clock.move_to(self._at(step.at_h + step.late_h))
+            self._move(clock, self._at(step.at_h + step.late_h))
             body = {
                 "observed_at": self._at(step.at_h).isoformat(),
                 "idempotency_key": f"{self.scenario.id}-obs-{number}",
@@ -205,9 +270,11 @@ class Replay:
             }
             response = self._client("parent").post(f"{base}/observations/", body, format="json")
             shown = ", ".join(f"{k} = {v}" for k, v in step.values.items())
-            return self._after_record(step, response, f"{step.at_h:g} h — parent reports {shown}")
+            return self._after_record(
+                step, response, f"{step.at_h:g} h — {whose}parent reports {shown}"
+            )
         if isinstance(step, S.Photo):
-            clock.move_to(self._at(step.at_h + step.late_h))
+            self._move(clock, self._at(step.at_h + step.late_h))
             response = self._client("parent").post(
                 f"{base}/photos/",
                 {
@@ -231,7 +298,7 @@ class Replay:
             )
             return StepRecord(title=title, status=response.status_code)
         if isinstance(step, S.Refer):
-            clock.move_to(self._at(step.at_h))
+            self._move(clock, self._at(step.at_h))
             alert = Alert.objects.get(infant=self.infant, status__in=("open", "acknowledged"))
             response = self._client("community_doctor").post(
                 f"/api/v1/alerts/{alert.public_id}/refer/", {"reason": "书中场景"}, format="json"
@@ -241,13 +308,14 @@ class Replay:
                 status=response.status_code,
             )
         if isinstance(step, S.Phototherapy):
-            clock.move_to(self._at(step.at_h))
+            self._move(clock, self._at(step.at_h))
             referral = Referral.objects.filter(infant=self.infant).latest("created_at")
             url = f"/api/v1/referrals/{referral.public_id}/status/"
             client = self._client("paediatrician")
             if referral.status == Referral.Status.TREATED:
-                # The course is on the record already: its end comes with closing the referral.
-                body = {"status": "closed"}
+                # The course is on the record already: its end comes with closing the referral,
+                # or is recorded on the treated referral, which stays open.
+                body = {"status": "closed" if step.close else "treated"}
             else:
                 for status in ("accepted", "arrived"):
                     client.post(url, {"status": status}, format="json")
@@ -260,6 +328,8 @@ class Replay:
                 body["phototherapy_stopped_at"] = self._at(step.stop_h).isoformat()
             response = client.post(url, body, format="json")
             stop = "still running" if step.stop_h is None else f"stopped at {step.stop_h:g} h"
+            if step.stop_h is not None and not step.close:
+                stop += " (the referral stays open)"
             return StepRecord(
                 title=(
                     f"{step.at_h:g} h — paediatrician records phototherapy, started at "
@@ -268,7 +338,7 @@ class Replay:
                 status=response.status_code,
             )
         if isinstance(step, S.HospitalSeen):
-            clock.move_to(self._at(step.at_h))
+            self._move(clock, self._at(step.at_h))
             referral = Referral.objects.filter(infant=self.infant).latest("created_at")
             url = f"/api/v1/referrals/{referral.public_id}/status/"
             client = self._client("paediatrician")
@@ -281,7 +351,7 @@ class Replay:
                 status=response.status_code,
             )
         if isinstance(step, S.Thresholds):
-            clock.move_to(self._at(step.at_h))
+            self._move(clock, self._at(step.at_h))
             body = {"phototherapy": str(step.phototherapy), "unit": step.unit, "note": "book"}
             if step.exchange is not None:
                 body["exchange"] = str(step.exchange)
@@ -296,15 +366,84 @@ class Replay:
                 ),
                 status=response.status_code,
             )
+        if isinstance(step, S.Facts):
+            self._move(clock, self._at(step.at_h))
+            response = self._client(step.by).post(
+                f"{base}/facts/", {**step.changes, "reason": step.reason}, format="json"
+            )
+            shown = ", ".join(f"{k} = {_shown_fact(v)}" for k, v in step.changes.items())
+            return _response_record(
+                response,
+                f"{step.at_h:g} h — {whose}{_who(step.by)} corrects the facts: {shown} "
+                f"(“{step.reason}”)",
+            )
+        if isinstance(step, S.FollowUp):
+            self._move(clock, self._at(step.at_h))
+            response = self._client(step.by).post(
+                f"{base}/follow-up-status/",
+                {"status": step.status, "reason": step.reason},
+                format="json",
+            )
+            return _response_record(
+                response,
+                f"{step.at_h:g} h — {whose}{_who(step.by)} sets the follow-up to "
+                f"{_label(FollowUpStatus, step.status)} (“{step.reason}”)",
+            )
+        if isinstance(step, S.ClosePlanRequest):
+            self._move(clock, self._at(step.at_h))
+            client = self._client(step.by)
+            plan = client.get(f"{base}/plan/").json()
+            asked = next(r for r in plan["open"] if r["kind"] == step.kind)
+            response = client.post(
+                f"{base}/plan/{asked['id']}/close/", {"reason": step.reason}, format="json"
+            )
+            return _response_record(
+                response,
+                f"{step.at_h:g} h — {whose}{_who(step.by)} closes the plan's "
+                f"{asked['kind_label']} request (“{step.reason}”)",
+            )
+        if isinstance(step, S.Question):
+            self._move(clock, self._at(step.at_h))
+            response = self._client("parent").post(
+                f"{base}/questions/",
+                {"text": step.text, "idempotency_key": f"{self.scenario.id}-q-{number}"},
+                format="json",
+            )
+            record = _response_record(
+                response, f"{step.at_h:g} h — {whose}parent asks the doctors: “{step.text}”"
+            )
+            body = response.json() if response.status_code < 400 else {}
+            for key, shown in (
+                ("danger_words", "read as a danger sign"),
+                ("mentioned_words", "mentioned, unconfirmed"),
+                ("today_words", "a doctor today"),
+            ):
+                if body.get(key):
+                    record.notes.append(f"{shown}: {', '.join(body[key])}")
+            if body.get("answer_due_at"):
+                due = datetime.fromisoformat(body["answer_due_at"])
+                record.notes.append(f"answer due by {_local(due)}")
+            if body.get("answered_by_system"):
+                record.notes.append("answered at once by the system")
+            return record
+        if isinstance(step, S.Acknowledge):
+            self._move(clock, self._at(step.at_h))
+            alert = Alert.objects.get(infant=subject, status="open")
+            response = self._client("community_doctor").post(
+                f"/api/v1/alerts/{alert.public_id}/acknowledge/", format="json"
+            )
+            return _response_record(
+                response, f"{step.at_h:g} h — {whose}community doctor acknowledges the alert"
+            )
         if isinstance(step, S.Wait):
-            clock.move_to(self._at(step.until_h))
+            self._move(clock, self._at(step.until_h))
             now = timezone.now()
             _send_due()  # what quiet hours held until now goes first, as the sweeper sends it
             reminders_dispatch(now=now)
             _send_due()
             alerts_escalate(now=now)
             return StepRecord(
-                title=f"{step.until_h:g} h — time passes; reminders and escalation run",
+                title=f"{step.until_h:g} h — {whose}time passes; reminders and escalation run",
                 status=None,
             )
         raise TypeError(step)
@@ -328,14 +467,14 @@ class Replay:
             record.notes.append(f"needs confirmation: {body['needs_confirmation']['code']}")
         if response.status_code >= 400:
             record.notes.append(f"refused: {body}")
-        latest = assessment_latest(self.infant)
+        latest = assessment_latest(self._subject(step))
         if own and latest and own["id"] != str(latest.public_id):
             record.own_action = _action_label(own["action"])
         return record
 
     # --- what people see after a step ------------------------------------------------------
-    def _observe(self, record: StepRecord) -> None:
-        latest = assessment_latest(self.infant)
+    def _observe(self, record: StepRecord, number: int, infant: Infant) -> None:
+        latest = assessment_latest(infant)
         if latest is not None:
             result = latest.result
             record.action = _action_label(latest.action)
@@ -356,32 +495,76 @@ class Replay:
                 record.next_measurement = "the treating team decides"
             else:
                 record.next_measurement = "at hospital, now"
-        alert = Alert.objects.filter(infant=self.infant).order_by("-opened_at", "-id").first()
+        alert = Alert.objects.filter(infant=infant).order_by("-opened_at", "-id").first()
         if alert is not None:
             record.alert = (
                 f"{alert.get_severity_display()} · {alert.get_status_display()}"
+                + _alert_value(alert)
                 + (f" · {alert.get_escalation_level_display()}" if alert.escalation_level else "")
                 + (f" · {alert.get_outcome_display()}" if alert.outcome else "")
+                + (_queue_row(latest) if alert.status in ("open", "acknowledged") else "")
             )
-        referral = Referral.objects.filter(infant=self.infant).order_by("-created_at").first()
+        referral = Referral.objects.filter(infant=infant).order_by("-created_at").first()
         if referral is not None:
             record.referral = f"{referral.hospital.name} · {referral.get_status_display()}" + (
                 f" · {referral.get_treatment_display()}" if referral.treatment else ""
             )
         reminder = Reminder.objects.filter(
-            infant=self.infant, status__in=("pending", "first_sent")
+            infant=infant, status__in=("pending", "first_sent")
         ).first()
         if reminder is not None:
             age = (reminder.due_at - BIRTH).total_seconds() / 3600
             stage = "" if reminder.status == "pending" else ", first reminder already given"
             record.reminder = f"due {_local(reminder.due_at)} (age {age:.1f} h){stage}"
+        self._observe_plan(record, infant)
+        now = timezone.now()
+        fates: dict[tuple[int, str], list[str]] = {}
+        for pk, (step, who) in list(self._held.items()):
+            message = Message.objects.get(pk=pk)
+            if message.status == "pending" and message.not_before > now:
+                continue
+            del self._held[pk]
+            if message.status == "pending":
+                state = "due now, not yet sent"
+            elif message.status == "sent":
+                state = f"sent {_local(message.sent_at)}"
+            else:
+                state = str(message.get_status_display()) + (
+                    f" ({message.reason})" if message.reason else ""
+                )
+            fates.setdefault((step, state), []).append(who)
+        record.earlier = [
+            f"from step {step} to {', '.join(whom)}: {state}"
+            for (step, state), whom in fates.items()
+        ]
         new = Message.objects.filter(pk__gt=self._seen_message).order_by("pk")
         for message in new:
             who = _recipient(message, self.people)
-            shown = message.status not in ("pending", "sent")
-            state = f" [{message.get_status_display()}]" if shown else ""
+            if message.status == "pending" and message.not_before > now:
+                state = f" [held until {_local(message.not_before)}]"
+                self._held[message.pk] = (number, who)
+                record.held += 1
+            elif message.status in ("pending", "sent"):
+                state = ""
+            else:
+                state = f" [{message.get_status_display()}]"
             record.messages.append((f"{who}{state}", _render(message)))
             self._seen_message = max(self._seen_message, message.pk)
+
+    def _observe_plan(self, record: StepRecord, infant: Infant) -> None:
+        """The plan's open requests, as the API gives them to the community doctor (both
+        infants' in a scenario with twins, the step's own infant's kinds for `expect`)."""
+        client = self._client("community_doctor")
+        shown = []
+        for each in [self.infant] if self.twin is None else [self.infant, self.twin]:
+            response = client.get(f"/api/v1/infants/{each.public_id}/plan/")
+            assert response.status_code == 200, response.json()
+            requests = response.json()["open"]
+            if each == infant:
+                record.plan_kinds = tuple(r["kind"] for r in requests)
+            text = "; ".join(_describe_request(r) for r in requests) or "—"
+            shown.append(text if self.twin is None else f"{each.display_name}: {text}")
+        record.plan = " · ".join(shown)
 
 
 def _send_due() -> None:
@@ -409,15 +592,95 @@ def _check(scenario_id: str, number: int, step, record: StepRecord, replay: Repl
     if "parent_texts" in expect:
         to_parents = [m for m in record.messages if m[0].startswith("parent")]
         assert len(to_parents) == expect["parent_texts"], (where, to_parents)
+    if "doctor_texts" in expect:
+        to_doctor = [m for m in record.messages if m[0].startswith("community doctor")]
+        assert len(to_doctor) == expect["doctor_texts"], (where, to_doctor)
     if "alert" in expect:
         assert record.alert.startswith(expect["alert"]), (where, record.alert)
     if "note" in expect:
         assert any(expect["note"] in n for n in record.notes), (where, record.notes)
     if "says" in expect:
         assert expect["says"] in record.clinician["en"] + record.advice.get("en", ""), where
+    if "not_says" in expect:
+        text = record.clinician.get("en", "") + record.advice.get("en", "")
+        assert expect["not_says"] not in text, (where, text)
+    if "plan" in expect:
+        assert record.plan_kinds == tuple(expect["plan"]), (where, record.plan)
+    if "held" in expect:
+        assert record.held == expect["held"], (where, record.messages)
+    if "earlier" in expect:
+        assert expect["earlier"] in "; ".join(record.earlier), (where, record.earlier)
 
 
-def _describe_reading(step: S.Reading, when: bool = False) -> str:
+def _alert_value(alert: Alert) -> str:
+    """The value the alert shows (the triage queue's row), when a reading set it."""
+    reading = alert.assessment.reading
+    if reading is None:
+        return ""
+    method = {
+        "tcb_home": "TcB",
+        "tcb_clinic": "TcB",
+        "tsb_lab": "TSB",
+        "visual": "visual estimate",
+    }[reading.method]
+    unit = "µmol/L" if reading.unit_as_sent == "umol/L" else "mg/dL"
+    return f" · {method} {reading.value_as_sent.normalize():f} {unit}"
+
+
+def _queue_row(latest) -> str:
+    """What the active alert's row in the triage queue shows as the value and gap: the
+    infant's newest assessment, as the console's selector gives it."""
+    if latest is None:
+        return ""
+    facts = QueueFacts.of(latest)
+    with translation.override("en"):
+        basis = f" ({facts.basis})" if facts.basis else ""
+    if facts.value is None:
+        return f" · queue row: no value{basis}"
+    gap = "" if facts.gap is None else f", Δ {facts.gap.mg_dl} mg/dL"
+    return f" · queue row: {facts.value.umol_l} µmol/L{gap}{basis}"
+
+
+def _has_twin(scenario: S.Scenario) -> bool:
+    return any(getattr(step, "twin", False) for step in scenario.steps)
+
+
+def _response_record(response, title: str) -> StepRecord:
+    record = StepRecord(title=title, status=response.status_code)
+    if response.status_code >= 400:
+        record.notes.append(f"refused: {response.json()}")
+    return record
+
+
+def _who(by: str) -> str:
+    return {"community_doctor": "community doctor", "district_doctor": "district doctor"}.get(
+        by, by
+    )
+
+
+def _shown_fact(value) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
+
+
+def _describe_request(request: dict) -> str:
+    """One open request of the plan, in a few words: what, by when, why."""
+    what = "blood test (TSB)"
+    detail = request.get("detail") or {}
+    if request["kind"] == "confirm":
+        if detail.get("unit_sent") == "mg/dL":
+            value = f"{detail.get('value_mg_dl'):g} mg/dL"
+        else:
+            value = f"{detail.get('value_umol_l')} µmol/L"
+        what = f"confirm the {value} ({detail.get('needs_confirmation')})"
+    due = request["due_at"]
+    when = "at hospital, now" if due is None else f"by {_local(datetime.fromisoformat(due))}"
+    reasons = ", ".join(r for r in request["reasons"] if r != "value_needs_confirmation")
+    return f"{what} {when}, {request['action']}" + (f" ({reasons})" if reasons else "")
+
+
+def _describe_reading(step: S.Reading, when: bool = False, whose: str = "") -> str:
     names = {
         "tcb_home": "home TcB",
         "tcb_clinic": "clinic TcB",
@@ -432,7 +695,7 @@ def _describe_reading(step: S.Reading, when: bool = False) -> str:
     at = f"{step.at_h:g} h"
     if when:
         return f"{names[step.method]} {value} at {at}"
-    return f"{at} — {who}: {names[step.method]} {value}{late}"
+    return f"{at} — {whose}{who}: {names[step.method]} {value}{late}"
 
 
 def _label(choices, code: str) -> str:
@@ -454,14 +717,16 @@ def _local(instant: datetime) -> str:
 
 
 def _recipient(message: Message, people: dict) -> str:
-    for name in ("mother", "father", "community_doctor", "district_doctor"):
+    names = {
+        "mother": "parent (zh)",
+        "father": "parent (en)",
+        "community_doctor": "community doctor (zh)",
+        "district_doctor": "district doctor (zh)",
+        "neighbour_district_doctor": "天河区 district doctor (zh), who cannot open the record",
+    }
+    for name, shown in names.items():
         if people[name].pk == message.recipient_id:
-            return {
-                "mother": "parent (zh)",
-                "father": "parent (en)",
-                "community_doctor": "community doctor (zh)",
-                "district_doctor": "district doctor (zh)",
-            }[name]
+            return shown
     return message.recipient.username
 
 
@@ -509,8 +774,11 @@ def render_scenario(scenario: S.Scenario, records: list[StepRecord]) -> str:
             )
             lines.append(f"- Action now: {record.action}{own}")
             lines.append(f"- Next measurement: {record.next_measurement}")
+        lines.append(f"- Plan: {record.plan}")
         lines.append(f"- Alert: {record.alert} · Referral: {record.referral}")
         lines.append(f"- Reminder: {record.reminder}")
+        if record.earlier:
+            lines.append(f"- Held SMS: {'; '.join(record.earlier)}")
         for who, text in record.messages:
             lines.append(f"- SMS to {who}: {text}")
         if record.advice:

@@ -4,6 +4,16 @@ Every time is an age in hours after birth; `late_h` is how long after that momen
 reaches NeoCare (a phone offline, a lab result typed in later). Values are what was sent, in the
 unit sent. Each scenario may state what it expects at a step (`expect`): the replay asserts it,
 and the book records everything else as it happened.
+
+Twins: a step with `twin=True` is about the second infant of the family (same mother and
+father, so the same phones; same birth). A scenario that has one names them 陈大宝 and 陈二宝.
+
+What a step may expect (see replay._check): status, action, due_h, hospital_now, parent_texts,
+doctor_texts (to the community doctor), alert (how the alert line starts), note, says (in the
+clinician's or the parents' English text), not_says, plan (the kinds of the plan's open requests,
+in the plan's order, e.g. ("tsb",)), held (how many of the step's new texts wait for later: quiet
+hours or the daily budget), earlier (words in what became of texts held at an earlier step, e.g.
+"withdrawn").
 """
 
 from dataclasses import dataclass, field
@@ -32,6 +42,7 @@ class Reading:
     by: str = "parent"  # parent, community_doctor, paediatrician
     late_h: float = ENTERED_AFTER_H
     key: str | None = None  # the client's idempotency key (a resend reuses it)
+    twin: bool = False
     expect: dict = field(default_factory=dict)
 
 
@@ -49,6 +60,7 @@ class Observation:
     at_h: float
     values: dict
     late_h: float = ENTERED_AFTER_H
+    twin: bool = False
     expect: dict = field(default_factory=dict)
 
 
@@ -75,11 +87,14 @@ class Refer:
 
 @dataclass(frozen=True)
 class Phototherapy:
-    """The receiving hospital's paediatrician records phototherapy on the referral."""
+    """The receiving hospital's paediatrician records phototherapy on the referral. Its end,
+    on a referral already treated, comes with closing the referral, or (`close=False`) is
+    recorded on the treated referral, which stays open."""
 
     start_h: float
     stop_h: float | None
     at_h: float  # when it is recorded
+    close: bool = True
     expect: dict = field(default_factory=dict)
 
 
@@ -104,10 +119,71 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """A clinician corrects the infant's facts with a reason (POST …/facts/): any of
+    gestational_age_weeks, gestational_age_days, birth_weight_g, feeding,
+    neurotoxicity_risk_factors, hyperbilirubinemia_risk_factors (codes)."""
+
+    at_h: float
+    changes: dict
+    reason: str
+    by: str = "community_doctor"
+    twin: bool = False
+    expect: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A clinician sets where the follow-up stands (POST …/follow-up-status/): active,
+    in_hospital, under_phototherapy, back_home, completed, moved, died, declined."""
+
+    at_h: float
+    status: str
+    reason: str
+    by: str = "community_doctor"
+    twin: bool = False
+    expect: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClosePlanRequest:
+    """A clinician closes the plan's open request of this kind (tsb, confirm) with a reason
+    (POST …/plan/{id}/close/)."""
+
+    at_h: float
+    kind: str
+    reason: str
+    by: str = "community_doctor"
+    twin: bool = False
+    expect: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Question:
+    """The mother asks the centre's doctors a question in the app (POST …/questions/)."""
+
+    at_h: float
+    text: str
+    twin: bool = False
+    expect: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Acknowledge:
+    """The community doctor acknowledges the infant's open alert."""
+
+    at_h: float
+    twin: bool = False
+    expect: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Wait:
-    """Time passes to `until_h`: the periodic tasks run (reminders, escalation)."""
+    """Time passes to `until_h`: the periodic tasks run (reminders, escalation). With twins,
+    the book shows the twin's record after it when `twin` is set."""
 
     until_h: float
+    twin: bool = False
     expect: dict = field(default_factory=dict)
 
 
