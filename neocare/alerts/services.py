@@ -75,10 +75,12 @@ def _alert_open_or_raise(
             return alert
     if assessment.action_level < active.severity_level:
         return None
-    if assessment.action_level == active.severity_level and not _worse_at_same_level(
-        active.assessment, assessment
-    ):
-        return None
+    news = frozenset()
+    if assessment.action_level == active.severity_level:
+        if not _worse_at_same_level(active.assessment, assessment):
+            return None
+        # The page names what is new (a rapid rise, a sign), not the old reason again.
+        news = frozenset(_reasons_at_level(assessment) - _reasons_at_level(active.assessment))
     active.severity, active.severity_level = assessment.action, assessment.action_level
     active.assessment, active.raised_at = assessment, now
     # A worse reading (a higher level, or at the same level a value higher by a step or a new
@@ -87,7 +89,7 @@ def _alert_open_or_raise(
     active.save()
     _audit(actor=actor, alert_or_referral=active, what="raised", reason=active.severity)
     if announce:
-        notify_alert(active)
+        notify_alert(active, news)
     _refer_emergency(active, announce)
     return active
 

@@ -60,11 +60,14 @@ def _duration(minutes: int) -> str:
     return gettext("%(h)d h %(m)d min") % {"h": hours, "m": rest}
 
 
-def _why(alert, person) -> str:
+def _why(alert, person, news: frozenset[str] = frozenset()) -> str:
     """What set the alert, in the doctor's language: the assessment's first clinician reason
-    after the action."""
+    after the action — or, when it pages again for a new reason, that reason."""
     reasons = alert.assessment.result.get("reasons", [])
     language = person.language or settings.LANGUAGE_CODE
+    new = [r for r in reasons[1:] if r["code"] in news]
+    if new:
+        return new[0]["clinician"][language]
     return reasons[1]["clinician"][language] if len(reasons) > 1 else ""
 
 
@@ -236,7 +239,7 @@ def _centre_doctors(centre):
     return User.objects.filter(role=User.Role.COMMUNITY_DOCTOR, facility=centre)
 
 
-def notify_alert(alert) -> None:
+def notify_alert(alert, news: frozenset[str] = frozenset()) -> None:
     """The centre's doctors hear of a new or raised alert (or a worse value at its level) at
     once: every alert asks a doctor for something today."""
     messages_enqueue(
@@ -246,7 +249,7 @@ def notify_alert(alert) -> None:
                 template="doctor_alert",
                 params={
                     "severity": _in_language(alert.get_severity_display, doctor),
-                    "why": _why(alert, doctor),
+                    "why": _why(alert, doctor, news),
                     "infant": alert.infant.display_name,
                     "ref": _reference(alert.infant),
                 },

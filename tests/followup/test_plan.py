@@ -149,3 +149,25 @@ def test_a_stranger_gets_404_on_the_plan_and_its_requests(world, client_for, fir
     close = f"{url}{request.public_id}/close/"
     assert stranger.post(close, {"reason": "not mine"}, format="json").status_code == 404
     assert Request.objects.get(pk=request.pk).status == "open"
+
+
+def test_a_page_for_a_new_reason_names_that_reason(world, client_for, clock):
+    """TcB 197 at 30 h: doctor review (a TcB to confirm). TcB 221 at 34 h: the same level, but
+    a rapid rise (0.35 mg/dL an hour) is new: the doctor is paged again, and told of the rise."""
+    from neocare.messaging.models import Message
+    from neocare.messaging.services import _render
+
+    doctor = world.personas["community_doctor"]
+    doctor.phone_number, doctor.language = "+8613900000001", "en"
+    doctor.save()
+    baby = term_infant(world.ours, born=BORN, weeks=39, days=0)
+    parent = client_for(world.personas["guardian"])
+    for at, value, key in ((30, "197", "page-tcb-1"), (34, "221", "page-tcb-2")):
+        measure(
+            clock, parent, baby, at=BORN + hours(at), value=value, unit="umol/L",
+            method="tcb_home", key=key,
+        )  # fmt: skip
+
+    pages = Message.objects.filter(template="doctor_alert", recipient=doctor).order_by("pk")
+    assert pages.count() == 2
+    assert "Rate of rise" in _render(pages[1]) and "Rate of rise" not in _render(pages[0])
