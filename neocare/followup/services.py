@@ -203,10 +203,14 @@ def plan_update(*, assessment: Assessment, result, still_open: list[Request]) ->
 
 
 def _create(assessment, kind, level, start, due, reasons, *, reading=None, detail=None):
+    """Write one request. A record assessed again (a retried upload) finds the one it made:
+    one request per doubtful reading, one open blood-test request per infant."""
+    if reading is not None:
+        lookup = {"reading": reading, "kind": kind}
+    else:
+        lookup = {"infant": assessment.infant, "kind": kind, "status": Request.Status.OPEN}
     request, _created = Request.objects.get_or_create(
-        reading=reading,
-        kind=kind,
-        **({} if reading is not None else {"infant": assessment.infant, "status": "open"}),
+        **lookup,
         defaults={
             "infant": assessment.infant,
             "action_level": level,
