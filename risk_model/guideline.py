@@ -172,6 +172,9 @@ class InfantFacts:
     # A clinician closed the plan's blood-test request raised at this age (hours): what asked
     # for a TSB on evidence up to then is answered by that decision.
     tsb_closed_through_age_hours: float | None = None
+    # When a doctor last acted on the infant's alert (resolved it): a pale stool reported
+    # since counts until then, whatever normal stool follows (issue #26.11).
+    doctor_acted_age_hours: float | None = None
     # When a hospital last sent the infant home without phototherapy (a referral treated
     # otherwise, or closed): what was measured, estimated and reported before then was answered
     # there, as phototherapy answers what was measured before it.
@@ -664,10 +667,19 @@ def _observation_signals(
             and (seen is None or reports[name][1] > seen)
         ]
 
+    # DOMAIN.md: possible biliary atresia: refer within days. A pale stool counts until a
+    # doctor has acted on it; only after that does a normal stool clear it (one normal card
+    # before any doctor looked does not).
+    acted = infant.doctor_acted_age_hours
+    pale_since = [
+        o.age_hours
+        for o in observations
+        if o.stool_pale and o.age_hours <= at and (acted is None or o.age_hours > acted)
+    ]
     pale = reports.get("stool_pale")
-    if pale and pale[0]:
-        # DOMAIN.md: possible biliary atresia: refer within days. Counts until a normal stool.
-        signals.append(Signal("pale_stool", Action.DOCTOR_REVIEW, {"age_hours": round(pale[1], 1)}))
+    if pale_since or (pale and pale[0]):
+        age = max(pale_since) if pale_since else pale[1]
+        signals.append(Signal("pale_stool", Action.DOCTOR_REVIEW, {"age_hours": round(age, 1)}))
     dark = reports.get("dark_urine")
     if dark and dark[0]:
         # DOMAIN.md: pale stools or dark urine, possible biliary atresia. Until a later "no".

@@ -152,6 +152,9 @@ def infant_facts(
     if "requests" in present:
         closed_at = tsb_closed_through(infant)
         closed_through = None if closed_at is None else infant.age_hours_at(closed_at)
+    acted = None
+    if "observations" in present:
+        acted = _doctor_acted_at(infant)
     pending_since, pending_action, seen = None, None, None
     if "hospital" in present:
         pending_since, pending_action, seen = _hospital_visit_pending(infant)
@@ -181,6 +184,19 @@ def infant_facts(
         open_requests=requests,
         tsb_closed_through_age_hours=closed_through,
         hospital_seen_age_hours=seen,
+        doctor_acted_age_hours=None if acted is None else infant.age_hours_at(acted),
+    )
+
+
+def _doctor_acted_at(infant: Infant) -> datetime | None:
+    """When a doctor last resolved one of the infant's alerts (acted on what it raised)."""
+    from neocare.alerts.models import Alert  # alerts depends on infants
+
+    return (
+        Alert.objects.filter(infant=infant, resolved_by__isnull=False)
+        .order_by("-resolved_at")
+        .values_list("resolved_at", flat=True)
+        .first()
     )
 
 

@@ -146,3 +146,41 @@ def test_a_hospital_that_sends_the_infant_home_untreated_re_plans(world, client_
     assert latest["action"] == "repeat_sooner"
     assert "emergency" not in latest["advice"]["en"].lower()
     assert datetime.fromisoformat(latest["next_measurement_at"]) == BORN + hours(63 + 24)
+
+
+def test_one_normal_card_does_not_clear_a_pale_stool_before_a_doctor_acted(
+    world, client_for, clock
+):
+    """#26.11: card 2 (pale) at 96 h asks the doctor; card 5 at 100 h does not clear it. Once
+    the doctor has resolved the alert, a later normal card does."""
+    baby = term_infant(world.ours, born=BORN, weeks=39, days=0)
+    parent = client_for(world.personas["guardian"])
+    measure(
+        clock, parent, baby, at=BORN + hours(72), value="150", unit="umol/L",
+        method="tcb_home", key="pale-tcb-1",
+    )  # fmt: skip
+
+    def card(at_h, number, key):
+        clock.move_to(BORN + hours(at_h))
+        response = parent.post(
+            f"/api/v1/infants/{baby.public_id}/observations/",
+            {"observed_at": (BORN + hours(at_h)).isoformat(), "stool_card_number": number,
+             "idempotency_key": key},
+            format="json",
+        )  # fmt: skip
+        assert response.status_code == 201, response.json()
+
+    card(96, 2, "pale-card-1")
+    card(100, 5, "pale-card-2")
+    assert latest_assessment(parent, baby)["action"] == "doctor_review"
+
+    alert = baby.alerts.get(status__in=("open", "acknowledged"))
+    clock.move_to(BORN + hours(101))
+    resolved = client_for(world.personas["community_doctor"]).post(
+        f"/api/v1/alerts/{alert.public_id}/resolve/",
+        {"outcome": "other", "note": "看过大便照片，颜色正常，继续观察"},
+        format="json",
+    )
+    assert resolved.status_code == 200, resolved.json()
+    card(110, 5, "pale-card-3")
+    assert latest_assessment(parent, baby)["action"] == "routine"

@@ -175,12 +175,12 @@ SCENARIOS = [
         family="signs",
         title="Pale stool on the stool colour card, later normal",
         why="Possible biliary atresia: the doctor reviews within days; a later normal stool "
-        "clears it.",
+        "does not clear it before a doctor has acted (issue #26.11).",
         infant=TERM_39,
         steps=(
             Reading(72, 150),
             Observation(96, {"stool_card_number": 2}, expect={"action": "doctor_review"}),
-            Observation(120, {"stool_card_number": 5}, expect={"action": "routine"}),
+            Observation(120, {"stool_card_number": 5}, expect={"action": "doctor_review"}),
         ),
     ),
     Scenario(
