@@ -16,6 +16,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from neocare.alerts.models import Alert
 from neocare.alerts.services import alert_raise
 from neocare.followup.services import (
     plan_answer,
@@ -190,8 +191,6 @@ def infant_facts(
 
 def _doctor_acted_at(infant: Infant) -> datetime | None:
     """When a doctor last resolved one of the infant's alerts (acted on what it raised)."""
-    from neocare.alerts.models import Alert  # alerts depends on infants
-
     return (
         Alert.objects.filter(infant=infant, resolved_by__isnull=False)
         .order_by("-resolved_at")
